@@ -1,0 +1,59 @@
+/**
+ * @module core/errors
+ * One catalogue of error codes. Every code is documented in docs/errors.md, and
+ * a test fails when the two disagree. Messages name the field, the value and
+ * what was expected.
+ */
+
+export const ErrorCodes = {
+  /** The config file or object does not match the schema. */
+  EP_ERR_CONFIG_INVALID: 'EP_ERR_CONFIG_INVALID',
+  /** The config file cannot be read or is not JSON. */
+  EP_ERR_CONFIG_READ: 'EP_ERR_CONFIG_READ',
+  /** A collector name or function given to registerCollector is unusable. */
+  EP_ERR_COLLECTOR_INVALID: 'EP_ERR_COLLECTOR_INVALID',
+  /** A collector returned something that is not metrics. */
+  EP_ERR_COLLECTOR_RESULT: 'EP_ERR_COLLECTOR_RESULT',
+  /** A collector did not finish within its timeout. */
+  EP_ERR_COLLECTOR_TIMEOUT: 'EP_ERR_COLLECTOR_TIMEOUT',
+  /** An argument to a public method is out of its domain. */
+  EP_ERR_ARGUMENT: 'EP_ERR_ARGUMENT',
+  /** Text in the Prometheus exposition formats could not be parsed. */
+  EP_ERR_EXPOSITION_PARSE: 'EP_ERR_EXPOSITION_PARSE',
+  /** A command-line argument is missing or malformed. */
+  EP_ERR_CLI_USAGE: 'EP_ERR_CLI_USAGE',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** The one error type thrown by configuration, construction and API input. */
+export class EchoPerfError extends Error {
+  readonly code: ErrorCode;
+  /** Structured detail (e.g. the list of config issues) for callers and HTTP 400 bodies. */
+  readonly details: readonly unknown[];
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: readonly unknown[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'EchoPerfError';
+    this.code = code;
+    this.details = options?.details ?? [];
+  }
+}
+
+/** A collector, handler or request ran past its time. Callers tell it apart from other failures. */
+export class TimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} timed out after ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** Renders any thrown value as one line for status fields and logs. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  try {
+    return `non-Error thrown: ${JSON.stringify(e)}`;
+  } catch {
+    return `non-Error thrown: ${String(e)}`;
+  }
+}
