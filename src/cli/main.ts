@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/** @module cli/main  Thin command dispatch over monitor/ and server/. */
+import { parseArgs } from 'node:util';
+import { EchoPerfError } from '../core/errors.js';
+import { runConfigCheck, runConfigSchema } from './configCmd.js';
+import { runStart } from './start.js';
+
+const USAGE = `usage: echo-perf <command> [options]
+
+commands:
+  start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
+                          run the monitor on this machine
+  config check FILE       validate a config file (exit 0 valid, 2 invalid)
+  config schema           print the config file's JSON Schema
+  help                    this text
+`;
+
+function usageError(msg: string): never {
+  throw new EchoPerfError('EP_ERR_CLI_USAGE', `${msg}\n\n${USAGE}`);
+}
+
+function parsePort(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) usageError(`--port: got "${v}"; expected an integer 0..65535`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const out = (s: string): void => void process.stdout.write(s);
+  const err = (s: string): void => void process.stderr.write(s);
+  switch (cmd) {
+    case 'start': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          config: { type: 'string', short: 'c' },
+          port: { type: 'string', short: 'p' },
+          host: { type: 'string' },
+          'data-dir': { type: 'string' },
+        },
+        strict: true,
+      });
+      const port = parsePort(values.port);
+      return runStart({
+        ...(values.config !== undefined ? { config: values.config } : {}),
+        ...(port !== undefined ? { port } : {}),
+        ...(values.host !== undefined ? { host: values.host } : {}),
+        ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+      });
+    }
+    case 'config': {
+      const [sub, file, ...extra] = rest;
+      if (sub === 'check') {
+        if (file === undefined || extra.length > 0) usageError('config check: expected exactly one FILE');
+        return runConfigCheck(file, out, err);
+      }
+      if (sub === 'schema') return runConfigSchema(out);
+      return usageError(`config: unknown subcommand ${JSON.stringify(sub ?? '')}; expected check or schema`);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      return usageError(`unknown command ${JSON.stringify(cmd)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof EchoPerfError) {
+      process.stderr.write(`echo-perf: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`echo-perf: ${e.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`echo-perf: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

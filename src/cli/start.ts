@@ -1,0 +1,52 @@
+/** @module cli/start  `echo-perf start`: run the monitor on this machine until SIGINT/SIGTERM. */
+import { createStreamLogger } from '../core/logger.js';
+import { formatAlertLine } from '../notify/console.js';
+import { UnifiedPerformanceMonitor } from '../monitor/unifiedMonitor.js';
+import { formatStatusLine } from './statusLine.js';
+
+export interface StartOptions {
+  config?: string;
+  port?: number;
+  host?: string;
+  dataDir?: string;
+}
+
+export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  const logger = createStreamLogger('info');
+  const monitor = new UnifiedPerformanceMonitor({ ...(opts.config !== undefined ? { configPath: opts.config } : {}), logger });
+  const tty = out.isTTY === true;
+  let statusShown = false;
+  const clearStatus = (): void => {
+    if (tty && statusShown) out.write('\r\x1b[2K');
+    statusShown = false;
+  };
+  monitor.registerAlertHandler((a) => {
+    clearStatus();
+    out.write(formatAlertLine(a) + '\n');
+  });
+  let n = 0;
+  monitor.onTick((snap) => {
+    const firing = monitor.alertsHistory.toArray().filter((a) => a.status === 'firing').length;
+    const line = formatStatusLine(snap, firing, monitor.collectorStatus());
+    if (tty) {
+      out.write('\r\x1b[2K' + line);
+      statusShown = true;
+    } else if (n++ % 10 === 0) {
+      out.write(line + '\n'); // not a terminal: one line every 10 ticks, not a flood
+    }
+  });
+  monitor.startMonitoring();
+  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s (Ctrl-C to stop)\n`);
+  // Keep the process alive: the monitor's own timers are unref'ed for embedders.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  clearInterval(keepAlive);
+  clearStatus();
+  out.write(`\nreceived ${signal}, stopping\n`);
+  monitor.stopMonitoring();
+  await monitor.flushAlerts();
+  return 0;
+}

@@ -1,0 +1,81 @@
+/**
+ * @module config/schema
+ * The one schema for echo-perf's JSON config. Keys keep the seed's snake_case
+ * (`monitoring_interval`, `alert_thresholds`, ...). Unknown keys are rejected.
+ * Every default is here, with its unit.
+ */
+import { z } from 'zod';
+
+/** Threshold keys: the metric names alerts carry (seed's PerformanceThresholds, snake_case). */
+export const thresholdKeys = [
+  'request_latency_ms',
+  'sensory_motor_latency',
+  'cpu_usage',
+  'memory_usage',
+  'gpu_utilization',
+  'token_throughput',
+  'evolution_convergence',
+  'proprioceptive_accuracy',
+] as const;
+
+const finite = z.number().refine(Number.isFinite, { message: 'expected a finite number' });
+const percent = finite.min(0).max(100);
+const positiveSeconds = finite.gt(0);
+
+const alertThresholds = z.strictObject({
+  /** ms; WARNING above */
+  request_latency_ms: finite.gt(0).optional(),
+  /** ms; WARNING above */
+  sensory_motor_latency: finite.gt(0).optional(),
+  /** %; WARNING above */
+  cpu_usage: percent.optional(),
+  /** %; WARNING above */
+  memory_usage: percent.optional(),
+  /** %; WARNING above */
+  gpu_utilization: percent.optional(),
+  /** tokens/s; CRITICAL below */
+  token_throughput: finite.min(0).optional(),
+  /** 0..1; CRITICAL below */
+  evolution_convergence: finite.min(0).max(1).optional(),
+  /** 0..1; CRITICAL below */
+  proprioceptive_accuracy: finite.min(0).max(1).optional(),
+});
+
+export const configSchema = z.strictObject({
+  /** seconds between collections; seed default 1.0 */
+  monitoring_interval: positiveSeconds.default(1.0),
+  /** snapshots kept in metricsHistory; seed default 1000 */
+  max_metrics_history: z.number().int().min(1).max(10_000_000).default(1000),
+  /** alert incidents kept in alertsHistory */
+  max_alerts_history: z.number().int().min(1).max(10_000_000).default(1000),
+  /** seconds a collector may run; default 80 % of monitoring_interval; must be <= monitoring_interval */
+  collector_timeout: positiveSeconds.optional(),
+  /** most samples one collector may return in one tick (OTel's cardinality default is 2000) */
+  max_samples_per_collector: z.number().int().min(1).max(1_000_000).default(2000),
+  /** most series held in memory; past it new series are dropped and counted */
+  max_series: z.number().int().min(1).max(10_000_000).default(50_000),
+  alert_thresholds: alertThresholds.default({}),
+  degradation_detection: z
+    .strictObject({
+      /** samples in the regression window; seed default 10 */
+      window_size: z.number().int().min(2).max(100_000).default(10),
+      /** relative change over the window that counts as degradation; seed default 0.15 */
+      threshold: finite.gt(0).default(0.15),
+      enabled: z.boolean().default(true),
+    })
+    .default({ window_size: 10, threshold: 0.15, enabled: true }),
+  system: z
+    .strictObject({
+      /** the built-in host collector, registered as `system` */
+      enabled: z.boolean().default(true),
+    })
+    .default({ enabled: true }),
+  /** log level of the monitor's own messages */
+  log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+/** The config file as a user writes it (everything optional). */
+export type EchoPerfConfigInput = z.input<typeof configSchema>;
+/** The config after validation and defaults. */
+export type EchoPerfConfig = z.output<typeof configSchema>;
+export type ThresholdKey = (typeof thresholdKeys)[number];

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ManualClock } from './clock.js';
+
+test('ManualClock fires fixed-rate and one-shot timers in time order', async () => {
+  const c = new ManualClock(100);
+  const fired: string[] = [];
+  const every = c.every(10, () => fired.push(`e${c.now()}`));
+  c.after(25, () => fired.push(`a${c.now()}`));
+  await c.advance(30);
+  assert.deepEqual(fired, ['e110', 'e120', 'a125', 'e130']);
+  assert.equal(c.now(), 130);
+  every.stop();
+  assert.equal(c.pendingTimers, 0);
+});
+
+test('ManualClock lets async work started by a timer settle before the next timer', async () => {
+  const c = new ManualClock(0);
+  const log: number[] = [];
+  c.every(10, () => {
+    void Promise.resolve().then(() => log.push(c.now()));
+  });
+  await c.advance(30);
+  assert.deepEqual(log, [10, 20, 30]);
+});
+
+test('every() rejects a non-positive interval', () => {
+  assert.throws(() => new ManualClock().every(0, () => {}), RangeError);
+});

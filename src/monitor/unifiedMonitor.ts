@@ -1,0 +1,353 @@
+/**
+ * @module monitor/unifiedMonitor
+ * The seed's UnifiedPerformanceMonitor: a facade that wires collect → store →
+ * analyze → alert → notify. The tick is one function of (time, collectors), so
+ * the live loop and a ManualClock in tests run the same code.
+ */
+import { writeJsonAtomic } from '../core/atomicFile.js';
+import { SystemClock, type Clock, type Timer } from '../core/clock.js';
+import { EchoPerfError, describeError } from '../core/errors.js';
+import { createStreamLogger, type Logger } from '../core/logger.js';
+import { SNAPSHOT_FIELDS, type PerformanceMetrics, type SnapshotField } from '../core/snapshot.js';
+import type { Collector, CollectorFn, Sample } from '../core/types.js';
+import { loadConfigFile, parseConfig, type EchoPerfConfig, type EchoPerfConfigInput } from '../config/index.js';
+import { CollectorRunner, type CollectorEntry, type CollectorStatus } from '../collect/runner.js';
+import { createSystemCollector } from '../collect/system/index.js';
+import { BoundedHistory } from '../store/history.js';
+import { SeriesStore } from '../store/series.js';
+import { evaluateThresholds, PerformanceThresholds, THRESHOLD_RULES } from '../analyze/thresholds.js';
+import { computeTrends, evaluateTrends, type Trend } from '../analyze/trend.js';
+import type { PerformanceAlert } from '../alert/alert.js';
+import { AlertLifecycle } from '../alert/lifecycle.js';
+import { AlertDispatcher, type AlertHandler } from '../notify/dispatch.js';
+import { buildSnapshot, emptySnapshot } from './snapshotView.js';
+import { thresholdsFromConfig } from './thresholdsFromConfig.js';
+
+export interface MonitorOptions {
+  /** Path of a JSON config file in the seed's shape. */
+  configPath?: string;
+  /** A config object in the config file's shape (wins over configPath). */
+  config?: EchoPerfConfigInput;
+  /** Time source; tests pass a ManualClock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Replaces the built-in host collector registered as `system` (false: none). */
+  systemCollector?: Collector | false;
+}
+
+export interface CollectorSummary {
+  status: CollectorStatus['status'];
+  lastError: string | undefined;
+  lastDurationMs: number | undefined;
+  lastRunAt: number | undefined;
+  lastSuccessAt: number | undefined;
+  samples: number;
+  errorsTotal: number;
+  timeoutsTotal: number;
+}
+
+export interface PerformanceSummary {
+  timestamp: number;
+  monitoringActive: boolean;
+  metricsCount: number;
+  alertsCount: number;
+  currentMetrics: PerformanceMetrics | undefined;
+  recentAlerts: PerformanceAlert[];
+  performanceTrends: Record<string, Trend>;
+  collectors: Record<string, CollectorSummary>;
+}
+
+export type TickListener = (snapshot: PerformanceMetrics, events: readonly PerformanceAlert[]) => void;
+
+export class UnifiedPerformanceMonitor {
+  readonly config: Readonly<EchoPerfConfig>;
+  /** Collectors by name; the built-in host collector is `system`. Editable: the next tick uses it as it is. */
+  readonly componentCollectors = new Map<string, CollectorEntry>();
+  readonly metricsHistory: BoundedHistory<PerformanceMetrics>;
+  readonly alertsHistory: BoundedHistory<PerformanceAlert>;
+  /** Recent samples of every series (what /metrics and analysis read). */
+  readonly store: SeriesStore;
+  thresholds: PerformanceThresholds;
+
+  private readonly _clock: Clock;
+  private readonly _logger: Logger;
+  private readonly _runner: CollectorRunner;
+  private readonly _lifecycle = new AlertLifecycle();
+  private readonly _dispatcher: AlertDispatcher;
+  private readonly _tickListeners: TickListener[] = [];
+  private _interval: number;
+  private _timer: Timer | undefined;
+  private _tickInFlight: Promise<void> | undefined;
+  private _ticks = 0;
+  private _ticksSkipped = 0;
+  private _lastTickMs = 0;
+  private _generation = 0;
+
+  constructor(options: MonitorOptions = {}) {
+    this.config =
+      options.config !== undefined
+        ? parseConfig(options.config)
+        : options.configPath !== undefined
+          ? loadConfigFile(options.configPath)
+          : parseConfig({});
+    const c = this.config;
+    this._clock = options.clock ?? new SystemClock();
+    this._logger = options.logger ?? createStreamLogger(c.log_level, undefined, 'performance_monitor');
+    this._interval = c.monitoring_interval;
+    this.thresholds = thresholdsFromConfig(c);
+    this.metricsHistory = new BoundedHistory(c.max_metrics_history);
+    this.alertsHistory = new BoundedHistory(c.max_alerts_history);
+    this.store = new SeriesStore({ capacity: Math.min(c.max_metrics_history, 3600), maxSeries: c.max_series });
+    this._runner = new CollectorRunner({
+      clock: this._clock,
+      timeoutMs: this._timeoutMs(),
+      limits: { maxSamples: c.max_samples_per_collector, maxLabels: 32 },
+    });
+    this._dispatcher = new AlertDispatcher(this._logger);
+    const system = options.systemCollector ?? (c.system.enabled ? createSystemCollector() : false);
+    if (system !== false) this.componentCollectors.set('system', system);
+  }
+
+  /** Seconds between collections. Changing it while running reschedules the loop. */
+  get monitorInterval(): number {
+    return this._interval;
+  }
+
+  set monitorInterval(seconds: number) {
+    if (!(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0)) {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `monitorInterval: got ${String(seconds)}; expected a number of seconds > 0`);
+    }
+    this._interval = seconds;
+    this._runner.timeoutMs = this._timeoutMs();
+    if (this._timer !== undefined) {
+      this._timer.stop();
+      this._timer = this._clock.every(seconds * 1000, (skipped) => this._onTimer(skipped));
+    }
+  }
+
+  get isMonitoring(): boolean {
+    return this._timer !== undefined;
+  }
+
+  startMonitoring(): void {
+    if (this._timer !== undefined) {
+      this._logger.warn('Monitoring already running');
+      return;
+    }
+    this._generation++;
+    this._timer = this._clock.every(this._interval * 1000, (skipped) => this._onTimer(skipped));
+    this._logger.info(`Performance monitoring started (interval ${this._interval}s, ${this.componentCollectors.size} collectors)`);
+  }
+
+  /** Stops the loop; aborts collectors still running. Leaves no timer or handle behind. */
+  stopMonitoring(): void {
+    if (this._timer === undefined) {
+      this._logger.warn('Monitoring is not running');
+      return;
+    }
+    this._timer.stop();
+    this._timer = undefined;
+    this._generation++;
+    this._runner.stop();
+    this._logger.info('Performance monitoring stopped');
+  }
+
+  /**
+   * Registers a collector (the seed's `register_collector`): a function returning
+   * `{metric: number}` or a list of `{name, value, labels?}`, sync or async.
+   * A metric named like a snapshot field (`token_throughput`, `request_latency_ms`, ...)
+   * feeds that field, so the seed's thresholds apply to it.
+   */
+  registerCollector(name: string, fn: CollectorFn | Collector): void {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
+      throw new EchoPerfError('EP_ERR_COLLECTOR_INVALID', `registerCollector: name: got ${JSON.stringify(name)}; expected a non-empty string of at most 128 characters`);
+    }
+    const ok = typeof fn === 'function' || (fn !== null && typeof fn === 'object' && typeof (fn as Collector).collect === 'function');
+    if (!ok) {
+      throw new EchoPerfError('EP_ERR_COLLECTOR_INVALID', `registerCollector("${name}"): collector: got ${typeof fn}; expected a function or an object with collect()`);
+    }
+    if (this.componentCollectors.has(name)) this._logger.warn(`Collector "${name}" replaced`);
+    this.componentCollectors.set(name, fn);
+    this._logger.debug(`Registered collector: ${name}`);
+  }
+
+  /** Registers a handler called once when an alert fires and once when it resolves. */
+  registerAlertHandler(fn: AlertHandler): void {
+    if (typeof fn !== 'function') {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `registerAlertHandler: handler: got ${typeof fn}; expected a function`);
+    }
+    this._dispatcher.register(fn);
+  }
+
+  /** Called after every tick with the new snapshot and the alert events it raised. */
+  onTick(listener: TickListener): () => void {
+    this._tickListeners.push(listener);
+    return () => {
+      const i = this._tickListeners.indexOf(listener);
+      if (i >= 0) this._tickListeners.splice(i, 1);
+    };
+  }
+
+  /** The latest snapshot; undefined before the first collection. */
+  getCurrentMetrics(): PerformanceMetrics | undefined {
+    return this.metricsHistory.at(-1);
+  }
+
+  /** Incidents that started within the last `hours`, plus any still firing. */
+  getRecentAlerts(hours = 1): PerformanceAlert[] {
+    if (!(typeof hours === 'number' && hours >= 0)) {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `getRecentAlerts: hours: got ${String(hours)}; expected a number >= 0`);
+    }
+    const cutoff = this._clock.now() - hours * 3_600_000;
+    return this.alertsHistory.toArray().filter((a) => a.timestamp >= cutoff || a.status === 'firing');
+  }
+
+  getPerformanceSummary(): PerformanceSummary {
+    const recentAlerts = this.getRecentAlerts();
+    const window = this.metricsHistory.last(this.thresholds.degradationWindowSize);
+    const trends: Record<string, Trend> = {};
+    for (const [f, t] of Object.entries(computeTrends(window, this.thresholds.degradationThreshold))) {
+      trends[SNAPSHOT_FIELDS[f as SnapshotField]] = t;
+    }
+    return {
+      timestamp: this._clock.now(),
+      monitoringActive: this.isMonitoring,
+      metricsCount: this.metricsHistory.length,
+      alertsCount: this.alertsHistory.length,
+      currentMetrics: this.getCurrentMetrics(),
+      recentAlerts,
+      performanceTrends: trends,
+      collectors: this.collectorStatus(),
+    };
+  }
+
+  /** Per collector: status (pending, ok, error, timeout), last error, last duration. */
+  collectorStatus(): Record<string, CollectorSummary> {
+    const out: Record<string, CollectorSummary> = {};
+    const st = this._runner.statuses();
+    for (const name of this.componentCollectors.keys()) {
+      const s = st.get(name);
+      out[name] = {
+        status: s?.status ?? 'pending',
+        lastError: s?.lastError,
+        lastDurationMs: s?.lastDurationMs,
+        lastRunAt: s?.lastRunAt,
+        lastSuccessAt: s?.lastSuccessAt,
+        samples: s?.lastSamples ?? 0,
+        errorsTotal: s?.errorsTotal ?? 0,
+        timeoutsTotal: s?.timeoutsTotal ?? 0,
+      };
+    }
+    return out;
+  }
+
+  /** Writes `{ timestamp, metrics, alerts }` (the seed's file) atomically: temp file + rename. */
+  saveMetricsToFile(path: string): void {
+    const body = {
+      timestamp: this._clock.now(),
+      metrics: this.metricsHistory.toArray(),
+      alerts: this.alertsHistory.toArray(),
+    };
+    writeJsonAtomic(path, body);
+    this._logger.info(`Metrics saved to ${path}`);
+  }
+
+  /**
+   * Runs one collection now (what each tick does) and resolves with its snapshot.
+   * Useful for embedding without the loop, and for tests.
+   */
+  async collectNow(): Promise<PerformanceMetrics> {
+    await this._tick(this._generation);
+    return this.getCurrentMetrics() ?? emptySnapshot(this._clock.now());
+  }
+
+  /** Resolves once queued alert events reached every handler. */
+  flushAlerts(): Promise<void> {
+    return this._dispatcher.flush();
+  }
+
+  /** The monitor's own health as samples (Prometheus naming). */
+  selfSamples(at: number = this._clock.now()): Sample[] {
+    const g = (name: string, v: number): Sample => ({ name, labels: {}, t: at, v });
+    return [
+      ...this._runner.selfSamples(at),
+      g('echo_perf_ticks_total', this._ticks),
+      g('echo_perf_ticks_skipped_total', this._ticksSkipped),
+      g('echo_perf_tick_duration_seconds', this._lastTickMs / 1000),
+      g('echo_perf_series', this.store.seriesCount),
+      g('echo_perf_series_dropped_samples_total', this.store.droppedSamples),
+      g('echo_perf_alerts_firing', this._lifecycle.active().length),
+      g('echo_perf_alert_handler_errors_total', this._dispatcher.errorsTotal),
+      g('echo_perf_alert_events_dropped_total', this._dispatcher.droppedTotal),
+    ];
+  }
+
+  private _timeoutMs(): number {
+    const explicit = this.config.collector_timeout;
+    return (explicit !== undefined ? Math.min(explicit, this._interval) : this._interval * 0.8) * 1000;
+  }
+
+  private _onTimer(skipped: number): void {
+    this._ticksSkipped += skipped;
+    if (this._tickInFlight !== undefined) {
+      // Collectors are bounded by their timeout, so this only happens when the event loop was blocked.
+      this._ticksSkipped++;
+      return;
+    }
+    this._tickInFlight = this._tick(this._generation).finally(() => (this._tickInFlight = undefined));
+  }
+
+  private async _tick(generation: number): Promise<void> {
+    const at = this._clock.now();
+    const started = performance.now();
+    let samples: Sample[];
+    try {
+      samples = await this._runner.runTick(at, this.componentCollectors);
+    } catch (e) {
+      this._logger.error(`collection failed: ${describeError(e)}`);
+      return;
+    }
+    if (generation !== this._generation) return; // stopped meanwhile: discard
+    try {
+      this._process(at, samples);
+    } catch (e) {
+      this._logger.error(`tick processing failed: ${describeError(e)}`);
+    }
+    this._ticks++;
+    this._lastTickMs = performance.now() - started;
+  }
+
+  private _process(at: number, samples: Sample[]): void {
+    this.store.append(samples);
+    const view = buildSnapshot(at, samples);
+    this.metricsHistory.push(view.snapshot);
+
+    const alertValues: Partial<Record<SnapshotField, number>> = {};
+    for (const r of THRESHOLD_RULES) {
+      const v = r.op === 'max' ? view.maxValues[r.field] : view.minValues[r.field];
+      if (v !== undefined) alertValues[r.field] = v;
+    }
+    const findings = evaluateThresholds(view.snapshot, this.thresholds, view.sources, alertValues);
+    if (this.config.degradation_detection.enabled) {
+      const t = this.thresholds;
+      findings.push(...evaluateTrends(this.metricsHistory.last(t.degradationWindowSize), t.degradationWindowSize, t.degradationThreshold, view.sources));
+    }
+    const events = this._lifecycle.apply(at, findings, (updated) => {
+      this.alertsHistory.replaceLast((a) => a.id === updated.id, updated);
+    });
+    for (const e of events) {
+      if (e.status === 'firing') this.alertsHistory.push(e);
+      else this.alertsHistory.replaceLast((a) => a.id === e.id, e);
+      this._logger.info(`alert ${e.status}: [${e.severity}] ${e.component}/${e.metric}: ${e.message}`);
+    }
+    this._dispatcher.dispatch(events);
+    this.store.append(this.selfSamples(at));
+    for (const l of this._tickListeners) {
+      try {
+        l(view.snapshot, events);
+      } catch (e) {
+        this._logger.error(`tick listener failed: ${describeError(e)}`);
+      }
+    }
+  }
+}
