@@ -107,5 +107,5 @@ export function fmt(v: number): string {
 function pickKnown(init: Partial<PerformanceThresholds>): Partial<PerformanceThresholds> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(init)) if (typeof v === 'number') out[k] = v;
-  return out as Partial<PerformanceThresholds>;
+  return out;
 }

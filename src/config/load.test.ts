@@ -66,7 +66,7 @@ test('loadConfigFile: unreadable and non-JSON files get EP_ERR_CONFIG_READ namin
   assert.throws(() => loadConfigFile(bad), /bad\.json is not valid JSON/);
   const wrong = join(dir, 'wrong.json');
   writeFileSync(wrong, '{ "max_metrics_history": -5 }');
-  assert.throws(() => loadConfigFile(wrong), /config file .*wrong\.json is invalid:\n  - max_metrics_history: got -5 \(number\); expected a number >= 1/);
+  assert.throws(() => loadConfigFile(wrong), /config file .*wrong\.json is invalid:\n {2}- max_metrics_history: got -5 \(number\); expected a number >= 1/);
 });
 
 test('the JSON Schema describes every top-level key and rejects unknown ones', () => {

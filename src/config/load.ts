@@ -62,14 +62,26 @@ export function formatIssue(i: ConfigIssue): string {
 }
 
 function checkCombinations(c: EchoPerfConfig, source: string): void {
+  const issues: ConfigIssue[] = [];
   if (c.collector_timeout !== undefined && c.collector_timeout > c.monitoring_interval) {
-    const issue: ConfigIssue = {
+    issues.push({
       path: 'collector_timeout',
       value: c.collector_timeout,
       expected: `a number of seconds <= monitoring_interval (${c.monitoring_interval})`,
-    };
-    throw new EchoPerfError('EP_ERR_CONFIG_INVALID', `${source} is invalid:\n${formatIssue(issue)}`, {
-      details: [issue],
+    });
+  }
+  const names = new Set<string>();
+  c.scrape_targets.forEach((t, i) => {
+    if (names.has(t.name)) issues.push({ path: `scrape_targets.${i}.name`, value: t.name, expected: 'a name not used by another target' });
+    names.add(t.name);
+    const interval = t.interval ?? c.monitoring_interval;
+    if (t.timeout !== undefined && t.timeout > interval) {
+      issues.push({ path: `scrape_targets.${i}.timeout`, value: t.timeout, expected: `a number of seconds <= the target's interval (${interval})` });
+    }
+  });
+  if (issues.length > 0) {
+    throw new EchoPerfError('EP_ERR_CONFIG_INVALID', `${source} is invalid:\n${issues.map(formatIssue).join('\n')}`, {
+      details: issues,
     });
   }
 }
@@ -100,6 +112,8 @@ function expectedText(i: z.core.$ZodIssue): string {
       return `${i.origin === 'number' ? 'a number' : 'a value'} ${i.inclusive ? '<=' : '<'} ${String(i.maximum)}`;
     case 'invalid_value':
       return `one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_key':
+      return `a valid key: ${i.issues.map((x) => x.message).join('; ')}`;
     case 'not_multiple_of':
       return `a multiple of ${String(i.divisor)}`;
     default:
@@ -114,7 +128,7 @@ function validKeysAt(path: string[]): string[] {
     if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[p] ?? s;
   }
   s = unwrap(s);
-  return s instanceof z.ZodObject ? Object.keys(s.shape as object) : [];
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
 function unwrap(s: z.ZodType): z.ZodType {

@@ -41,6 +41,27 @@ const alertThresholds = z.strictObject({
   proprioceptive_accuracy: finite.min(0).max(1).optional(),
 });
 
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
+
+const scrapeTarget = z.strictObject({
+  /** becomes the `job` label; unique */
+  name: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'a name of 1-64 letters, digits, _ . : -'),
+  /** http(s) URL of a Prometheus /metrics endpoint */
+  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+  /** seconds between scrapes; default monitoring_interval */
+  interval: positiveSeconds.optional(),
+  /** seconds; default min(10, interval); must be <= interval (Prometheus rule) */
+  timeout: positiveSeconds.optional(),
+  /** extra labels on every series of the target */
+  labels: z.record(labelName, z.string()).optional(),
+  /** 'auto' negotiates OpenMetrics or text like Prometheus 2.42 */
+  format: z.enum(['auto', 'prometheus', 'openmetrics']).default('auto'),
+  /** bytes; uncompressed body cap (16 MiB) */
+  max_body_bytes: z.number().int().min(1024).max(1 << 30).default(16 * 1024 * 1024),
+  /** most samples per page; 0 = no limit (Prometheus sample_limit) */
+  sample_limit: z.number().int().min(0).default(0),
+});
+
 export const configSchema = z.strictObject({
   /** seconds between collections; seed default 1.0 */
   monitoring_interval: positiveSeconds.default(1.0),
@@ -64,6 +85,10 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
     })
     .default({ window_size: 10, threshold: 0.15, enabled: true }),
+  /** Prometheus /metrics endpoints to scrape */
+  scrape_targets: z.array(scrapeTarget).max(1000).default([]),
+  /** seconds of history behind derived rates and histogram quantiles, as rate(x[window]) */
+  rate_window: positiveSeconds.default(60),
   system: z
     .strictObject({
       /** the built-in host collector, registered as `system` */

@@ -244,7 +244,7 @@ test('createDefaultMonitor prints alerts as the seed does', async () => {
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
-    typeof chunk === 'string' && chunk.includes('🚨') ? (lines.push(chunk), true) : write(chunk as string, ...(rest as []))) as typeof process.stdout.write;
+    typeof chunk === 'string' && chunk.includes('🚨') ? (lines.push(chunk), true) : write(chunk as string, ...(rest as [])));
   try {
     const m = createDefaultMonitor({ clock: new ManualClock(0), systemCollector: false, logger: new MemoryLogger() });
     m.registerCollector('c', () => ({ cpu_usage: 97.25 }));

@@ -15,7 +15,8 @@ import { CollectorRunner, type CollectorEntry, type CollectorStatus } from '../c
 import { createSystemCollector } from '../collect/system/index.js';
 import { BoundedHistory } from '../store/history.js';
 import { SeriesStore } from '../store/series.js';
-import { evaluateThresholds, PerformanceThresholds, THRESHOLD_RULES } from '../analyze/thresholds.js';
+import type { PerformanceThresholds} from '../analyze/thresholds.js';
+import { evaluateThresholds, THRESHOLD_RULES } from '../analyze/thresholds.js';
 import { computeTrends, evaluateTrends, type Trend } from '../analyze/trend.js';
 import type { PerformanceAlert } from '../alert/alert.js';
 import { AlertLifecycle } from '../alert/lifecycle.js';
@@ -162,7 +163,7 @@ export class UnifiedPerformanceMonitor {
     if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
       throw new EchoPerfError('EP_ERR_COLLECTOR_INVALID', `registerCollector: name: got ${JSON.stringify(name)}; expected a non-empty string of at most 128 characters`);
     }
-    const ok = typeof fn === 'function' || (fn !== null && typeof fn === 'object' && typeof (fn as Collector).collect === 'function');
+    const ok = typeof fn === 'function' || (fn !== null && typeof fn === 'object' && typeof (fn).collect === 'function');
     if (!ok) {
       throw new EchoPerfError('EP_ERR_COLLECTOR_INVALID', `registerCollector("${name}"): collector: got ${typeof fn}; expected a function or an object with collect()`);
     }
