@@ -12,7 +12,6 @@ export { createDefaultMonitor } from './monitor/factory.js';
 export { IntegratedPerformanceSystem, createIntegratedSystem } from './monitor/integrated.js';
 export type { ComprehensiveStatus, ComponentState } from './monitor/integrated.js';
 export { PerformanceThresholds, THRESHOLD_RULES } from './analyze/thresholds.js';
-export { linearRegression } from './analyze/trend.js';
 export type { Trend } from './analyze/trend.js';
 export { AlertSeverity } from './core/severity.js';
 export type { PerformanceAlert, AlertStatus } from './alert/alert.js';

@@ -2,6 +2,8 @@
 import { createStreamLogger } from '../core/logger.js';
 import { formatAlertLine } from '../notify/console.js';
 import { UnifiedPerformanceMonitor } from '../monitor/unifiedMonitor.js';
+import { monitorView } from '../monitor/monitorView.js';
+import { createServer } from '../server/index.js';
 import { formatStatusLine } from './statusLine.js';
 
 export interface StartOptions {
@@ -35,8 +37,22 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
       out.write(line + '\n'); // not a terminal: one line every 10 ticks, not a flood
     }
   });
+  const sc = monitor.config.server;
+  const server = createServer(monitorView(monitor), {
+    host: opts.host ?? sc.host,
+    port: opts.port ?? sc.port,
+    logger,
+    ...(sc.push_token !== undefined ? { token: sc.push_token } : {}),
+  });
+  let addr;
+  try {
+    addr = await server.listen();
+  } catch (e) {
+    process.stderr.write(`echo-perf: cannot serve on ${opts.host ?? sc.host}:${opts.port ?? sc.port}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
   monitor.startMonitoring();
-  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s (Ctrl-C to stop)\n`);
+  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s; metrics at ${addr.url}/metrics (Ctrl-C to stop)\n`);
   // Keep the process alive: the monitor's own timers are unref'ed for embedders.
   const keepAlive = setInterval(() => {}, 1 << 30);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -47,6 +63,7 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
   clearStatus();
   out.write(`\nreceived ${signal}, stopping\n`);
   monitor.stopMonitoring();
+  await server.close();
   await monitor.flushAlerts();
   return 0;
 }

@@ -85,6 +85,16 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
     })
     .default({ window_size: 10, threshold: 0.15, enabled: true }),
+  server: z
+    .strictObject({
+      /** bind address; anything but loopback requires push_token */
+      host: z.string().min(1).default('127.0.0.1'),
+      /** TCP port of /metrics and the API (9464: the OpenTelemetry Prometheus exporter's port) */
+      port: z.number().int().min(0).max(65535).default(9464),
+      /** bearer token required by write endpoints */
+      push_token: z.string().regex(/^[\x21-\x7e]{8,512}$/, 'a token of 8-512 visible ASCII characters').optional(),
+    })
+    .default({ host: '127.0.0.1', port: 9464 }),
   /** Prometheus /metrics endpoints to scrape */
   scrape_targets: z.array(scrapeTarget).max(1000).default([]),
   /** seconds of history behind derived rates and histogram quantiles, as rate(x[window]) */

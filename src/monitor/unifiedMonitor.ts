@@ -9,10 +9,15 @@ import { SystemClock, type Clock, type Timer } from '../core/clock.js';
 import { EchoPerfError, describeError } from '../core/errors.js';
 import { createStreamLogger, type Logger } from '../core/logger.js';
 import { SNAPSHOT_FIELDS, type PerformanceMetrics, type SnapshotField } from '../core/snapshot.js';
-import type { Collector, CollectorFn, Sample } from '../core/types.js';
+import type { Collector, CollectorFn, MetricType, Sample } from '../core/types.js';
+
+type ScrapeTargetFamilies = ReadonlyMap<string, { readonly type: MetricType }>;
 import { loadConfigFile, parseConfig, type EchoPerfConfig, type EchoPerfConfigInput } from '../config/index.js';
 import { CollectorRunner, type CollectorEntry, type CollectorStatus } from '../collect/runner.js';
 import { createSystemCollector } from '../collect/system/index.js';
+import { ScrapeManager, type TargetStatus } from '../collect/scrape/index.js';
+import { deriveFromScrapes } from '../analyze/derive.js';
+import { scrapeSpecs, seriesCapacity } from './scrapeSpecs.js';
 import { BoundedHistory } from '../store/history.js';
 import { SeriesStore } from '../store/series.js';
 import type { PerformanceThresholds} from '../analyze/thresholds.js';
@@ -56,9 +61,14 @@ export interface PerformanceSummary {
   recentAlerts: PerformanceAlert[];
   performanceTrends: Record<string, Trend>;
   collectors: Record<string, CollectorSummary>;
+  /** Scrape targets by name: health (up/down), last error, last duration. */
+  targets: Record<string, TargetStatus>;
 }
 
 export type TickListener = (snapshot: PerformanceMetrics, events: readonly PerformanceAlert[]) => void;
+
+/** Prometheus's lookback: a series with no sample for this long is gone. */
+const STALE_MS = 5 * 60_000;
 
 export class UnifiedPerformanceMonitor {
   readonly config: Readonly<EchoPerfConfig>;
@@ -68,6 +78,8 @@ export class UnifiedPerformanceMonitor {
   readonly alertsHistory: BoundedHistory<PerformanceAlert>;
   /** Recent samples of every series (what /metrics and analysis read). */
   readonly store: SeriesStore;
+  /** The configured Prometheus scrape targets, each on its own schedule. */
+  readonly scrapes: ScrapeManager;
   thresholds: PerformanceThresholds;
 
   private readonly _clock: Clock;
@@ -98,7 +110,8 @@ export class UnifiedPerformanceMonitor {
     this.thresholds = thresholdsFromConfig(c);
     this.metricsHistory = new BoundedHistory(c.max_metrics_history);
     this.alertsHistory = new BoundedHistory(c.max_alerts_history);
-    this.store = new SeriesStore({ capacity: Math.min(c.max_metrics_history, 3600), maxSeries: c.max_series });
+    this.store = new SeriesStore({ capacity: seriesCapacity(c), maxSeries: c.max_series });
+    this.scrapes = new ScrapeManager(scrapeSpecs(c), this._clock, (_target, samples) => this.store.append(samples));
     this._runner = new CollectorRunner({
       clock: this._clock,
       timeoutMs: this._timeoutMs(),
@@ -137,6 +150,7 @@ export class UnifiedPerformanceMonitor {
     }
     this._generation++;
     this._timer = this._clock.every(this._interval * 1000, (skipped) => this._onTimer(skipped));
+    this.scrapes.start();
     this._logger.info(`Performance monitoring started (interval ${this._interval}s, ${this.componentCollectors.size} collectors)`);
   }
 
@@ -150,6 +164,7 @@ export class UnifiedPerformanceMonitor {
     this._timer = undefined;
     this._generation++;
     this._runner.stop();
+    this.scrapes.stop();
     this._logger.info('Performance monitoring stopped');
   }
 
@@ -219,6 +234,7 @@ export class UnifiedPerformanceMonitor {
       recentAlerts,
       performanceTrends: trends,
       collectors: this.collectorStatus(),
+      targets: this.scrapes.statuses(),
     };
   }
 
@@ -258,6 +274,7 @@ export class UnifiedPerformanceMonitor {
    * Useful for embedding without the loop, and for tests.
    */
   async collectNow(): Promise<PerformanceMetrics> {
+    await this.scrapes.scrapeAll();
     await this._tick(this._generation);
     return this.getCurrentMetrics() ?? emptySnapshot(this._clock.now());
   }
@@ -281,6 +298,26 @@ export class UnifiedPerformanceMonitor {
       g('echo_perf_alert_handler_errors_total', this._dispatcher.errorsTotal),
       g('echo_perf_alert_events_dropped_total', this._dispatcher.droppedTotal),
     ];
+  }
+
+  private *_deriveSources(): Iterable<{ job: string; families: ScrapeTargetFamilies; sampleFamily: ReadonlyMap<string, string> }> {
+    for (const t of this.scrapes.targets.values()) yield { job: t.spec.name, families: t.families, sampleFamily: t.sampleFamily };
+  }
+
+  /** `up` and scrape figures of targets scraped recently enough to count as current. */
+  private _freshTargetSamples(at: number): Sample[] {
+    const out: Sample[] = [];
+    for (const t of this.scrapes.targets.values()) {
+      const st = t.status;
+      if (st.lastScrapeAt === undefined || at - st.lastScrapeAt > 2 * t.spec.intervalMs) continue;
+      const l = t.targetLabels();
+      out.push(
+        { name: 'up', labels: l, t: st.lastScrapeAt, v: st.health === 'up' ? 1 : 0 },
+        { name: 'scrape_duration_seconds', labels: l, t: st.lastScrapeAt, v: (st.lastDurationMs ?? 0) / 1000 },
+        { name: 'scrape_samples_scraped', labels: l, t: st.lastScrapeAt, v: st.lastSamples },
+      );
+    }
+    return out;
   }
 
   private _timeoutMs(): number {
@@ -318,9 +355,11 @@ export class UnifiedPerformanceMonitor {
     this._lastTickMs = performance.now() - started;
   }
 
-  private _process(at: number, samples: Sample[]): void {
-    this.store.append(samples);
-    const view = buildSnapshot(at, samples);
+  private _process(at: number, collected: Sample[]): void {
+    this.store.append(collected);
+    const derived = deriveFromScrapes(this.store, this._deriveSources(), at, this.config.rate_window * 1000);
+    this.store.append(derived);
+    const view = buildSnapshot(at, collected.concat(derived, this._freshTargetSamples(at)));
     this.metricsHistory.push(view.snapshot);
 
     const alertValues: Partial<Record<SnapshotField, number>> = {};
@@ -343,6 +382,8 @@ export class UnifiedPerformanceMonitor {
     }
     this._dispatcher.dispatch(events);
     this.store.append(this.selfSamples(at));
+    // Series that stopped reporting leave /metrics after Prometheus's 5-minute staleness period.
+    if (this._ticks % 30 === 0) this.store.evictOlderThan(at - STALE_MS);
     for (const l of this._tickListeners) {
       try {
         l(view.snapshot, events);

@@ -1,0 +1,5 @@
+/** @module collect/scrape  Prometheus-style scraping of /metrics endpoints. */
+export { ScrapeManager, USER_AGENT } from './manager.js';
+export { ScrapeTarget } from './target.js';
+export type { ScrapeTargetSpec, TargetStatus, FamilyMeta } from './target.js';
+export { fetchPage, ScrapeError, SCRAPE_ACCEPT_HEADER } from './fetchPage.js';

@@ -1,0 +1,189 @@
+/**
+ * @module collect/scrape/target
+ * One scrape target on its own schedule. Each scrape yields the page's samples
+ * with the target's labels (`job` = its name, `instance` = host:port) plus
+ * Prometheus's synthetic series `up`, `scrape_duration_seconds` and
+ * `scrape_samples_scraped` (prometheus.io/docs/concepts/jobs_instances). A target
+ * that is down, slow, or serves garbage changes only its own `up` and status.
+ */
+import type { Clock, Timer } from '../../core/clock.js';
+import { describeError } from '../../core/errors.js';
+import { parseExposition } from '../../core/exposition/index.js';
+import type { MetricType, Sample } from '../../core/types.js';
+import { fetchPage, ScrapeError } from './fetchPage.js';
+
+export interface ScrapeTargetSpec {
+  name: string;
+  url: string;
+  /** ms */
+  intervalMs: number;
+  /** ms; <= intervalMs */
+  timeoutMs: number;
+  labels: Record<string, string>;
+  format: 'auto' | 'prometheus' | 'openmetrics';
+  maxBodyBytes: number;
+  /** Most samples accepted from one page (Prometheus sample_limit); 0 = none. */
+  sampleLimit: number;
+}
+
+export interface FamilyMeta {
+  type: MetricType;
+  help: string | undefined;
+  unit: string | undefined;
+}
+
+export interface TargetStatus {
+  name: string;
+  url: string;
+  health: 'unknown' | 'up' | 'down';
+  lastError: string | undefined;
+  lastScrapeAt: number | undefined;
+  lastDurationMs: number | undefined;
+  lastSamples: number;
+  scrapesTotal: number;
+  failuresTotal: number;
+  intervalMs: number;
+}
+
+export class ScrapeTarget {
+  readonly spec: ScrapeTargetSpec;
+  readonly instance: string;
+  /** Family metadata of the last good page: family name → type/help/unit. */
+  families = new Map<string, FamilyMeta>();
+  /** Series name (foo_bucket, foo_total) → family name, from the last good page. */
+  sampleFamily = new Map<string, string>();
+  /** The last good page's samples (target labels applied), for snapshots. */
+  lastSamples: Sample[] = [];
+  private _status: TargetStatus;
+  private _timer: Timer | undefined;
+  private _inFlight: Promise<void> | undefined;
+  private _abort: AbortController | undefined;
+
+  constructor(
+    spec: ScrapeTargetSpec,
+    private readonly _clock: Clock,
+    private readonly _sink: (target: ScrapeTarget, samples: Sample[]) => void,
+    private readonly _userAgent: string,
+  ) {
+    this.spec = spec;
+    this.instance = instanceOf(spec.url);
+    this._status = {
+      name: spec.name,
+      url: spec.url,
+      health: 'unknown',
+      lastError: undefined,
+      lastScrapeAt: undefined,
+      lastDurationMs: undefined,
+      lastSamples: 0,
+      scrapesTotal: 0,
+      failuresTotal: 0,
+      intervalMs: spec.intervalMs,
+    };
+  }
+
+  get status(): Readonly<TargetStatus> {
+    return this._status;
+  }
+
+  /** The labels every series of this target carries. */
+  targetLabels(): Record<string, string> {
+    return { ...this.spec.labels, job: this.spec.name, instance: this.instance, component: this.spec.name };
+  }
+
+  start(): void {
+    if (this._timer !== undefined) return;
+    void this.scrapeNow();
+    this._timer = this._clock.every(this.spec.intervalMs, () => void this.scrapeNow());
+  }
+
+  stop(): void {
+    this._timer?.stop();
+    this._timer = undefined;
+    this._abort?.abort(new Error('stopped'));
+  }
+
+  /** Scrapes once (skipped while a scrape is in flight); never rejects. */
+  scrapeNow(): Promise<void> {
+    if (this._inFlight !== undefined) return this._inFlight;
+    this._inFlight = this._scrape().finally(() => (this._inFlight = undefined));
+    return this._inFlight;
+  }
+
+  private async _scrape(): Promise<void> {
+    const at = this._clock.now();
+    const started = performance.now();
+    const st = this._status;
+    st.scrapesTotal++;
+    this._abort = new AbortController();
+    let samples: Sample[] = [];
+    let error: string | undefined;
+    try {
+      const page = await fetchPage(this.spec.url, {
+        timeoutMs: this.spec.timeoutMs,
+        maxBodyBytes: this.spec.maxBodyBytes,
+        format: this.spec.format,
+        userAgent: this._userAgent,
+        signal: this._abort.signal,
+      });
+      samples = this._toSamples(page.body, page.contentType, at);
+    } catch (e) {
+      error = e instanceof ScrapeError ? e.message : describeError(e);
+    }
+    const durationMs = performance.now() - started;
+    st.lastScrapeAt = at;
+    st.lastDurationMs = durationMs;
+    st.health = error === undefined ? 'up' : 'down';
+    st.lastError = error;
+    st.lastSamples = samples.length;
+    if (error !== undefined) {
+      st.failuresTotal++;
+      this.lastSamples = [];
+    } else {
+      this.lastSamples = samples;
+    }
+    const tl = this.targetLabels();
+    const synthetic: Sample[] = [
+      { name: 'up', labels: tl, t: at, v: error === undefined ? 1 : 0 },
+      { name: 'scrape_duration_seconds', labels: tl, t: at, v: durationMs / 1000 },
+      { name: 'scrape_samples_scraped', labels: tl, t: at, v: samples.length },
+    ];
+    this._sink(this, samples.length > 0 ? samples.concat(synthetic) : synthetic);
+  }
+
+  private _toSamples(body: string, contentType: string, at: number): Sample[] {
+    const families = parseExposition(body, contentType || undefined);
+    const tl = this.targetLabels();
+    const out: Sample[] = [];
+    const meta = new Map<string, FamilyMeta>();
+    const sampleFamily = new Map<string, string>();
+    for (const f of families) {
+      meta.set(f.name, { type: f.type, help: f.help, unit: f.unit });
+      for (const s of f.samples) {
+        sampleFamily.set(s.name, f.name);
+        out.push({ name: s.name, labels: mergeLabels(s.labels, tl), t: at, v: s.value });
+      }
+    }
+    if (this.spec.sampleLimit > 0 && out.length > this.spec.sampleLimit) {
+      throw new ScrapeError(`sample_limit exceeded (samples: ${out.length}, limit: ${this.spec.sampleLimit})`, 'parse');
+    }
+    this.families = meta;
+    this.sampleFamily = sampleFamily;
+    return out;
+  }
+}
+
+/** Target labels win; a scraped label they clash with is kept as `exported_<name>` (Prometheus honor_labels: false). */
+function mergeLabels(scraped: Record<string, string>, target: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in scraped) out[k in target ? `exported_${k}` : k] = scraped[k]!;
+  for (const k in target) out[k] = target[k]!;
+  return out;
+}
+
+function instanceOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * @module core/exposition/parse
+ * Entry points of the parser: pick the format from the content type (or the
+ * text), run the matching line reader, and group its output into families.
+ */
+import { EchoPerfError } from '../errors.js';
+import { FamilyBuilder } from './families.js';
+import type { ExpositionFormat, ExpositionVisitor, MetricFamily } from './model.js';
+import { OpenMetricsReader } from './om-reader.js';
+import { TextReader } from './text-reader.js';
+
+/**
+ * The format a `Content-Type` names: `application/openmetrics-text` is
+ * OpenMetrics, `text/plain` is text 0.0.4; anything else (or nothing) gives
+ * `undefined`, and the caller detects the format from the text.
+ * Protobuf exposition is rejected: echo-perf reads only the text formats.
+ */
+export function formatFromContentType(contentType: string | undefined): ExpositionFormat | undefined {
+  if (contentType === undefined) return undefined;
+  const semi = contentType.indexOf(';');
+  const media = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  if (media === 'application/openmetrics-text') return 'openmetrics';
+  if (media === 'text/plain') return 'text';
+  if (media === 'application/vnd.google.protobuf') {
+    throw new EchoPerfError(
+      'EP_ERR_EXPOSITION_PARSE',
+      `unsupported content type ${JSON.stringify(contentType)}: expected text/plain (0.0.4) or application/openmetrics-text`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Guesses the format of a page with no usable content type: OpenMetrics when a
+ * `# EOF` line or a `# UNIT ` line is present, text 0.0.4 otherwise.
+ */
+export function detectFormat(text: string): ExpositionFormat {
+  return hasLine(text, '# EOF') || hasLinePrefix(text, '# UNIT ') ? 'openmetrics' : 'text';
+}
+
+function hasLinePrefix(text: string, prefix: string): boolean {
+  for (let k = text.indexOf(prefix); k !== -1; k = text.indexOf(prefix, k + 1)) {
+    if (k === 0 || text.charCodeAt(k - 1) === 10) return true;
+  }
+  return false;
+}
+
+function hasLine(text: string, line: string): boolean {
+  for (let k = text.indexOf(line); k !== -1; k = text.indexOf(line, k + 1)) {
+    const end = k + line.length;
+    if ((k === 0 || text.charCodeAt(k - 1) === 10) && (end === text.length || text.charCodeAt(end) === 10)) return true;
+  }
+  return false;
+}
+
+/**
+ * The low-level, allocation-light reader: calls `visitor` for every HELP,
+ * TYPE, UNIT line and sample in page order, without grouping them into
+ * families or checking cross-line rules. Throws `EchoPerfError`
+ * (`EP_ERR_EXPOSITION_PARSE`) on the first syntax error.
+ * @example readExposition(page, 'text', { help() {}, type() {}, unit() {}, sample: (s) => n++ })
+ */
+export function readExposition(text: string, format: ExpositionFormat, visitor: ExpositionVisitor): void {
+  if (format === 'openmetrics') new OpenMetricsReader(text, visitor).run();
+  else new TextReader(text, visitor).run();
+}
+
+/**
+ * Parses a Prometheus text 0.0.4 or OpenMetrics 1.0.0 page into metric
+ * families, in the order they first appear. The format comes from
+ * `contentType` when it names one, else from the text (see `detectFormat`).
+ * Every failure is an `EchoPerfError` with code `EP_ERR_EXPOSITION_PARSE` and a
+ * message `line L, column C: expected …, got …`.
+ * @example parseExposition('# TYPE up gauge\nup 1\n')[0] // { name: 'up', type: 'gauge', samples: [{ name: 'up', labels: {}, value: 1 }] }
+ */
+export function parseExposition(text: string, contentType?: string): MetricFamily[] {
+  if (typeof text !== 'string') {
+    throw new EchoPerfError('EP_ERR_ARGUMENT', `parseExposition expects the page as a string, got ${typeof text}`);
+  }
+  try {
+    const format = formatFromContentType(contentType) ?? detectFormat(text);
+    const builder = new FamilyBuilder(text, format);
+    readExposition(text, format, builder);
+    return builder.families;
+  } catch (e) {
+    if (e instanceof EchoPerfError) throw e;
+    // Only a runtime limit (e.g. out of memory for a giant string) can land here.
+    throw new EchoPerfError('EP_ERR_EXPOSITION_PARSE', `could not parse exposition: ${String(e)}`, { cause: e });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * @module server/auth
+ * Secure defaults (DESIGN.md): the server binds loopback; binding elsewhere
+ * requires a bearer token, which every write endpoint checks. The GET
+ * endpoints (/metrics, /healthz, /api/v1/status) stay open.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { EchoPerfError } from '../core/errors.js';
+
+/** A fastify `preHandler` hook in callback style. */
+export type PreHandler = (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+
+/**
+ * Whether binding `host` only exposes the server to this machine:
+ * `localhost`, 127.0.0.0/8, `::1` (bracketed or not), and IPv4-mapped 127.x.
+ * The wildcard addresses (`0.0.0.0`, `::`) and every other name are not loopback.
+ * @example isLoopbackHost('127.0.0.2') // true
+ */
+export function isLoopbackHost(host: string): boolean {
+  let h = host.trim().toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  if (h === 'localhost') return true;
+  if (h.startsWith('::ffff:') && isIPv4(h.slice(7))) h = h.slice(7);
+  if (isIPv4(h)) return h.startsWith('127.');
+  // Every spelling of ::1 (0:0:0:0:0:0:0:1, 0::1) expands to the same address.
+  if (isIPv6(h)) return expandIPv6(h) === '0000:0000:0000:0000:0000:0000:0000:0001';
+  return false;
+}
+
+function expandIPv6(addr: string): string {
+  const [head = '', tail] = addr.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((g) => g.padStart(4, '0')).join(':');
+}
+
+// Hashing both sides first gives equal-length inputs to timingSafeEqual, so
+// neither the content nor the length of the token leaks through timing.
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * Whether an `Authorization` header carries `Bearer <token>` (scheme
+ * case-insensitive, RFC 7235), compared in constant time.
+ * @example bearerTokenMatches('Bearer s3cret', 's3cret') // true
+ */
+export function bearerTokenMatches(authorization: string | undefined, token: string): boolean {
+  if (authorization === undefined) return false;
+  const m = /^bearer +(\S+) *$/i.exec(authorization);
+  const given = m?.[1] ?? '';
+  const equal = timingSafeEqual(digest(given), digest(token));
+  return m !== null && equal;
+}
+
+/**
+ * A `preHandler` that lets a request through only with `Authorization: Bearer <token>`;
+ * otherwise it answers 401 with `WWW-Authenticate: Bearer` (RFC 6750 section 3).
+ * @example app.post('/api/v1/push/:component', { preHandler: bearerAuth(token) }, handler)
+ */
+export function bearerAuth(token: string): PreHandler {
+  if (typeof token !== 'string' || token === '') {
+    const got = typeof token === 'string' ? 'an empty string' : typeof token;
+    throw new EchoPerfError('EP_ERR_ARGUMENT', `bearerAuth: got ${got}; expected a non-empty token string`);
+  }
+  return (req, reply, done) => {
+    if (bearerTokenMatches(req.headers.authorization, token)) {
+      done();
+      return;
+    }
+    const error = req.headers.authorization === undefined ? 'missing bearer token' : 'invalid bearer token';
+    const challenge =
+      req.headers.authorization === undefined ? 'Bearer realm="echo-perf"' : 'Bearer realm="echo-perf", error="invalid_token"';
+    // Answering from a callback-style hook: the reply ends the request, `done` is not called.
+    void reply.code(401).header('www-authenticate', challenge).send({ error });
+  };
+}
+
+/** A `preHandler` that lets every request through: write routes on a loopback-only server without a token. */
+export const allowAll: PreHandler = (_req, _reply, done) => done();

@@ -1,0 +1,120 @@
+/**
+ * @module server/server
+ * The HTTP server: fastify over Node's http server, with every limit set
+ * (header size, URL length, connections, timeouts, body size) and the secure
+ * default that a non-loopback bind needs a token. Later stages add routes to
+ * `app` (e.g. `POST /api/v1/push/:component` with `preHandler: server.requireToken`).
+ */
+import type { AddressInfo } from 'node:net';
+import { fastify } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { EchoPerfError } from '../core/errors.js';
+import { allowAll, bearerAuth, isLoopbackHost } from './auth.js';
+import type { PreHandler } from './auth.js';
+import { resolveServerOptions } from './options.js';
+import type { ServerOptions } from './options.js';
+import { HttpError, clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './replies.js';
+import { RouteTable } from './routeTable.js';
+import { registerReadRoutes } from './routes.js';
+import type { MonitorView } from './view.js';
+
+/** Where the server listens once `listen()` resolves. */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port`, IPv6 hosts in brackets. */
+  readonly url: string;
+}
+
+export interface EchoPerfServer {
+  /** The fastify instance, for later stages to add routes and hooks before `listen()`. */
+  readonly app: FastifyInstance;
+  /**
+   * `preHandler` for write routes: `bearerAuth(options.token)` when a token is
+   * set; lets everything through otherwise (only possible on loopback).
+   */
+  readonly requireToken: PreHandler;
+  /** Binds and starts answering. Port 0 gives an ephemeral port. Calling it again returns the same result. */
+  listen(): Promise<ServerAddress>;
+  /** Stops accepting and closes every connection, keep-alive ones included. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the server; nothing is bound until `listen()`. Throws `EchoPerfError`
+ * (`EP_ERR_ARGUMENT`) on an invalid option.
+ * @example
+ * const server = createServer(view, { port: 0 });
+ * const { url } = await server.listen(); // 'http://127.0.0.1:41234'
+ * await server.close();
+ */
+export function createServer(view: MonitorView, options: ServerOptions = {}): EchoPerfServer {
+  const o = resolveServerOptions(options);
+  const app = fastify({
+    logger: false,
+    http: {
+      maxHeaderSize: o.maxHeaderBytes,
+      // A client that trickles its headers is cut off after this (408); the
+      // default, 60 s, would let a few slow sockets hold the connection budget.
+      headersTimeout: o.requestTimeoutMs,
+      requestTimeout: o.requestTimeoutMs,
+      // Node checks the two timeouts above only every connectionsCheckingInterval (default 30 s).
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(o.requestTimeoutMs / 4))),
+    },
+    requestTimeout: o.requestTimeoutMs,
+    // Socket inactivity (e.g. a client that stops reading the response). Twice
+    // the request timeout, so a slow request gets its 408 before the socket is dropped.
+    connectionTimeout: 2 * o.requestTimeoutMs,
+    keepAliveTimeout: o.keepAliveTimeoutMs,
+    maxRequestsPerSocket: o.maxRequestsPerSocket,
+    bodyLimit: o.bodyLimit,
+    // close() ends keep-alive and stalled connections at once instead of waiting out their timeouts.
+    forceCloseConnections: true,
+    // Path parameters are bounded by the URL length check alone.
+    routerOptions: { maxParamLength: o.maxUrlLength },
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
+  });
+  app.server.maxConnections = o.maxConnections;
+
+  const routes = new RouteTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
+  app.addHook('onRequest', (req, reply, done) => {
+    const length = req.raw.url?.length ?? 0;
+    if (length > o.maxUrlLength) {
+      void reply.send(new HttpError(414, `URL too long: ${length} characters; limit ${o.maxUrlLength}`));
+      return;
+    }
+    done();
+  });
+  app.setErrorHandler(errorHandler(o.logger));
+  app.setNotFoundHandler(notFoundHandler(routes));
+  registerReadRoutes(app, view);
+
+  let listening: Promise<ServerAddress> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const start = async (): Promise<ServerAddress> => {
+    if (!isLoopbackHost(o.host) && o.token === undefined) {
+      throw new EchoPerfError(
+        'EP_ERR_ARGUMENT',
+        `server host ${JSON.stringify(o.host)} is not a loopback address: a token is required to bind it ` +
+          '(set the token option; write endpoints such as push check it), or bind 127.0.0.1',
+      );
+    }
+    // fastify binds "localhost" as one server per resolved address; the extra
+    // servers would miss maxConnections, so localhost means 127.0.0.1 here.
+    const host = o.host.toLowerCase() === 'localhost' ? '127.0.0.1' : o.host.replace(/^\[(.*)\]$/, '$1');
+    await app.listen({ host, port: o.port });
+    const addr = app.server.address() as AddressInfo;
+    const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return { host: addr.address, port: addr.port, url: `http://${shown}:${addr.port}` };
+  };
+
+  return {
+    app,
+    requireToken: o.token === undefined ? allowAll : bearerAuth(o.token),
+    listen: () => (listening ??= start()),
+    close: () => (closing ??= app.close().then(() => undefined)),
+  };
+}
