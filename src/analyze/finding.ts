@@ -1,7 +1,7 @@
 /** @module analyze/finding  What a rule reports: a condition that holds now. */
 import type { AlertSeverity } from '../core/severity.js';
 
-export type FindingKind = 'threshold' | 'trend';
+export type FindingKind = 'threshold' | 'trend' | 'component' | 'staleness' | 'target' | 'engine';
 
 export interface Finding {
   /** Identity of the condition: the same key on consecutive evaluations is the same incident. */

@@ -3,6 +3,7 @@ import { createStreamLogger } from '../core/logger.js';
 import { formatAlertLine } from '../notify/console.js';
 import { UnifiedPerformanceMonitor } from '../monitor/unifiedMonitor.js';
 import { monitorView } from '../monitor/monitorView.js';
+import { addPushRoute } from '../monitor/pushRoute.js';
 import { createServer } from '../server/index.js';
 import { formatStatusLine } from './statusLine.js';
 
@@ -44,6 +45,7 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
     logger,
     ...(sc.push_token !== undefined ? { token: sc.push_token } : {}),
   });
+  addPushRoute(server, monitor);
   let addr;
   try {
     addr = await server.listen();

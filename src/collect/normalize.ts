@@ -41,14 +41,16 @@ export function normalizeResult(component: string, result: unknown, t: number, l
         reject(`[${i}]: expected a sample {name, value, labels?}, got ${typeName(s)}`);
         continue;
       }
-      const { name, value, labels } = s as Record<string, unknown>;
+      const { name, value, labels, timestamp } = s as Record<string, unknown>;
       const why = checkName(name) ?? checkValue(value) ?? checkLabels(labels, limits.maxLabels);
       if (why !== undefined) {
         reject(`[${i}]${typeof name === 'string' ? ` "${name}"` : ''}: ${why}`);
         continue;
       }
       const l: Record<string, string> = { ...(labels as Record<string, string> | undefined), component };
-      out.samples.push({ name: name as string, labels: l, t, v: value as number });
+      // A sample may carry the time it was observed (pushed or pulled data); else the tick's time.
+      const ts = typeof timestamp === 'number' && Number.isFinite(timestamp) ? timestamp : t;
+      out.samples.push({ name: name as string, labels: l, t: ts, v: value as number });
     }
     return out;
   }

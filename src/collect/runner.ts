@@ -8,6 +8,8 @@ import type { Clock, Timer } from '../core/clock.js';
 import { describeError, TimeoutError } from '../core/errors.js';
 import type { Collector, CollectorFn, Sample } from '../core/types.js';
 import { normalizeResult, type NormalizeLimits } from './normalize.js';
+import { expandHierarchy } from './components/hierarchy.js';
+import { checkRanges } from './components/validate.js';
 
 /** What `componentCollectors` holds: the seed's plain function, or a built-in Collector. */
 export type CollectorEntry = CollectorFn | Collector;
@@ -163,10 +165,12 @@ export class CollectorRunner {
       st.lastSamples = 0;
       return [];
     }
-    const n =
-      typeof entry === 'function'
-        ? normalizeResult(name, outcome.value, at, this._opts.limits)
-        : normalizeResult(name, toCollected(outcome.value), at, this._opts.limits);
+    const expanded = expandHierarchy(name, typeof entry === 'function' ? outcome.value : toCollected(outcome.value));
+    const n = normalizeResult(name, expanded.result, at, this._opts.limits);
+    const ranged = checkRanges(n.samples);
+    n.samples = ranged.kept;
+    n.problems.unshift(...expanded.problems.map((p) => `"${p.field}": expected ${p.expected}, got ${JSON.stringify(p.value)?.slice(0, 60)}`), ...ranged.problems);
+    n.rejected += expanded.problems.length + ranged.problems.length;
     st.lastSamples = n.samples.length;
     st.rejectedSamplesTotal += n.rejected;
     if (n.rejected > 0) {
@@ -218,5 +222,9 @@ export class CollectorRunner {
 /** Built-in collectors return Samples; they go through the same checks as user results. */
 function toCollected(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
-  return value.map((s: Sample) => ({ name: s.name, value: s.v, labels: s.labels }));
+  return value.map((s: Sample) => {
+    // The runner sets `component` to the collector's name; a built-in's own copy would clash.
+    const { component: _c, ...labels } = s.labels;
+    return { name: s.name, value: s.v, labels, timestamp: s.t };
+  });
 }

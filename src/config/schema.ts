@@ -62,6 +62,17 @@ const scrapeTarget = z.strictObject({
   sample_limit: z.number().int().min(0).default(0),
 });
 
+const componentSource = z.strictObject({
+  /** component name (dtesn, echo_self, embodied, or your own) */
+  name: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'a name of 1-64 letters, digits, _ . -'),
+  /** http(s) URL answering JSON {"metric": value} or Prometheus text */
+  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+  format: z.enum(['json', 'prometheus']).default('json'),
+  /** seconds between pulls; default monitoring_interval */
+  interval: positiveSeconds.optional(),
+  enabled: z.boolean().default(true),
+});
+
 export const configSchema = z.strictObject({
   /** seconds between collections; seed default 1.0 */
   monitoring_interval: positiveSeconds.default(1.0),
@@ -95,6 +106,25 @@ export const configSchema = z.strictObject({
       push_token: z.string().regex(/^[\x21-\x7e]{8,512}$/, 'a token of 8-512 visible ASCII characters').optional(),
     })
     .default({ host: '127.0.0.1', port: 9464 }),
+  /** components whose metrics are pulled over HTTP (push needs no config: POST /api/v1/push/{component}) */
+  components: z.array(componentSource).max(1000).default([]),
+  /** intervals without new data after which a component is stale (INFO), and twice that (WARNING) */
+  stale_after_intervals: z.number().int().min(1).max(10_000).default(3),
+  /** largest push body accepted, bytes (1 MiB); larger is answered 413 */
+  push_max_body_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  echo_dash: z
+    .strictObject({
+      /** write echo.dash files (the integrated system and `echo-perf start`) */
+      enabled: z.boolean().default(true),
+      /** the seed's directory */
+      stats_dir: z.string().min(1).default('/tmp/echo_stats'),
+      /** alert files kept at most */
+      max_alert_files: z.number().int().min(1).default(1000),
+      /** hours an alert file is kept at most */
+      max_alert_age_hours: positiveSeconds.default(168),
+      team_member: z.string().min(1).default('echo-perf'),
+    })
+    .default({ enabled: true, stats_dir: '/tmp/echo_stats', max_alert_files: 1000, max_alert_age_hours: 168, team_member: 'echo-perf' }),
   /** Prometheus /metrics endpoints to scrape */
   scrape_targets: z.array(scrapeTarget).max(1000).default([]),
   /** seconds of history behind derived rates and histogram quantiles, as rate(x[window]) */

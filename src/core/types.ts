@@ -35,6 +35,8 @@ export interface CollectedSample {
   readonly name: string;
   readonly value: number;
   readonly labels?: Record<string, string>;
+  /** When it was observed, ms since the epoch; default: the tick's time. */
+  readonly timestamp?: number;
 }
 
 /** A user collector: sync or async, the seed's `register_collector(name, func)`. */

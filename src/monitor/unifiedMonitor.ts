@@ -20,9 +20,15 @@ import { deriveFromScrapes } from '../analyze/derive.js';
 import { scrapeSpecs, seriesCapacity } from './scrapeSpecs.js';
 import { BoundedHistory } from '../store/history.js';
 import { SeriesStore } from '../store/series.js';
-import type { PerformanceThresholds} from '../analyze/thresholds.js';
-import { evaluateThresholds, THRESHOLD_RULES } from '../analyze/thresholds.js';
-import { computeTrends, evaluateTrends, type Trend } from '../analyze/trend.js';
+import type { PerformanceThresholds } from '../analyze/thresholds.js';
+import { computeTrends, type Trend } from '../analyze/trend.js';
+import type { Freshness } from '../analyze/staleness.js';
+import { evaluateRules } from './rules.js';
+import { canonicalComponent } from '../core/components.js';
+import { HeldValues, pushedCollector } from '../collect/components/held.js';
+import { pullCollector } from '../collect/components/pull.js';
+import { parseComponentPayload, type PayloadResult } from '../collect/components/payload.js';
+import { USER_AGENT } from '../collect/scrape/index.js';
 import type { PerformanceAlert } from '../alert/alert.js';
 import { AlertLifecycle } from '../alert/lifecycle.js';
 import { AlertDispatcher, type AlertHandler } from '../notify/dispatch.js';
@@ -65,6 +71,9 @@ export interface PerformanceSummary {
   targets: Record<string, TargetStatus>;
 }
 
+/** A component's state as the integrated system reports it. */
+export type ComponentState = 'active' | 'stale' | 'down' | 'disabled' | 'pending';
+
 export type TickListener = (snapshot: PerformanceMetrics, events: readonly PerformanceAlert[]) => void;
 
 /** Prometheus's lookback: a series with no sample for this long is gone. */
@@ -95,6 +104,9 @@ export class UnifiedPerformanceMonitor {
   private _ticksSkipped = 0;
   private _lastTickMs = 0;
   private _generation = 0;
+  /** Per component: time of its newest sample (for staleness). */
+  private readonly _lastSeen = new Map<string, number>();
+  private _freshness = new Map<string, Freshness>();
 
   constructor(options: MonitorOptions = {}) {
     this.config =
@@ -120,6 +132,23 @@ export class UnifiedPerformanceMonitor {
     this._dispatcher = new AlertDispatcher(this._logger);
     const system = options.systemCollector ?? (c.system.enabled ? createSystemCollector() : false);
     if (system !== false) this.componentCollectors.set('system', system);
+    for (const p of c.components) {
+      if (!p.enabled) continue;
+      const intervalMs = (p.interval ?? c.monitoring_interval) * 1000;
+      this.componentCollectors.set(
+        p.name,
+        pullCollector({
+          name: p.name,
+          url: p.url,
+          format: p.format,
+          intervalMs,
+          timeoutMs: this._timeoutMs(),
+          maxAgeMs: c.stale_after_intervals * Math.max(intervalMs, this._interval * 1000),
+          limits: { maxSamples: c.max_samples_per_collector },
+          userAgent: USER_AGENT,
+        }),
+      );
+    }
   }
 
   /** Seconds between collections. Changing it while running reschedules the loop. */
@@ -258,6 +287,41 @@ export class UnifiedPerformanceMonitor {
     return out;
   }
 
+  /**
+   * Takes metrics a component pushed (JSON `{"metric": value, ...}` or Prometheus
+   * text). All or nothing: on any bad field nothing is kept and every error is
+   * returned. The component appears in `componentCollectors` on its first push.
+   */
+  acceptPush(component: string, body: string, contentType: string): PayloadResult & { component: string } {
+    const name = canonicalComponent(component);
+    const existing = this.componentCollectors.get(name);
+    const held = existing !== undefined && typeof existing !== 'function' && 'held' in existing ? (existing as { held: HeldValues }).held : undefined;
+    if (existing !== undefined && held === undefined) {
+      return { ok: false, component: name, errors: [{ field: 'component', value: component, expected: 'a component not collected in-process or pulled (this one is)' }] };
+    }
+    const r = parseComponentPayload(name, body, contentType, this._clock.now(), { maxSamples: this.config.max_samples_per_collector });
+    if (!r.ok) return { ...r, component: name };
+    if (held === undefined) {
+      const c = pushedCollector(name, new HeldValues(), () => this.config.stale_after_intervals * this._interval * 1000);
+      c.held.update(r.samples);
+      this.componentCollectors.set(name, c);
+    } else held.update(r.samples);
+    return { ...r, component: name };
+  }
+
+  /** Per component (collectors, pushed and pulled components, scrape targets): active, stale, down, disabled or pending. */
+  componentStates(): Record<string, ComponentState> {
+    const out: Record<string, ComponentState> = {};
+    const st = this._runner.statuses();
+    for (const name of this.componentCollectors.keys()) {
+      const s = st.get(name)?.status ?? 'pending';
+      out[name] = s === 'error' || s === 'timeout' ? 'down' : this._freshness.get(name) === 'stale' ? 'stale' : s === 'ok' ? 'active' : 'pending';
+    }
+    for (const [name, t] of Object.entries(this.scrapes.statuses())) out[name] = t.health === 'up' ? 'active' : t.health === 'down' ? 'down' : 'pending';
+    for (const p of this.config.components) if (!p.enabled) out[p.name] = 'disabled';
+    return out;
+  }
+
   /** Writes `{ timestamp, metrics, alerts }` (the seed's file) atomically: temp file + rename. */
   saveMetricsToFile(path: string): void {
     const body = {
@@ -362,16 +426,24 @@ export class UnifiedPerformanceMonitor {
     const view = buildSnapshot(at, collected.concat(derived, this._freshTargetSamples(at)));
     this.metricsHistory.push(view.snapshot);
 
-    const alertValues: Partial<Record<SnapshotField, number>> = {};
-    for (const r of THRESHOLD_RULES) {
-      const v = r.op === 'max' ? view.maxValues[r.field] : view.minValues[r.field];
-      if (v !== undefined) alertValues[r.field] = v;
+    for (const sample of collected) {
+      const c = sample.labels['component'];
+      if (c !== undefined && this.componentCollectors.has(c) && sample.t > (this._lastSeen.get(c) ?? -Infinity)) this._lastSeen.set(c, sample.t);
     }
-    const findings = evaluateThresholds(view.snapshot, this.thresholds, view.sources, alertValues);
-    if (this.config.degradation_detection.enabled) {
-      const t = this.thresholds;
-      findings.push(...evaluateTrends(this.metricsHistory.last(t.degradationWindowSize), t.degradationWindowSize, t.degradationThreshold, view.sources));
-    }
+    for (const c of this._lastSeen.keys()) if (!this.componentCollectors.has(c)) this._lastSeen.delete(c);
+    const { findings, freshness } = evaluateRules({
+      at,
+      view,
+      samples: collected,
+      history: this.metricsHistory.last(this.thresholds.degradationWindowSize),
+      thresholds: this.thresholds,
+      trendsEnabled: this.config.degradation_detection.enabled,
+      lastSeen: this._lastSeen,
+      intervalMs: this._interval * 1000,
+      staleAfterIntervals: this.config.stale_after_intervals,
+      targets: Object.values(this.scrapes.statuses()),
+    });
+    this._freshness = freshness;
     const events = this._lifecycle.apply(at, findings, (updated) => {
       this.alertsHistory.replaceLast((a) => a.id === updated.id, updated);
     });

@@ -72,7 +72,7 @@ export class AlertDispatcher {
   async flush(maxMs = this._handlerTimeoutMs): Promise<void> {
     const deadline = performance.now() + maxMs;
     while (this._handlers.some((h) => h.running || h.queue.length > 0) && performance.now() < deadline) {
-      await new Promise<void>((r) => setTimeout(r, 1).unref());
+      await new Promise<void>((r) => setTimeout(r, 1)); // bounded by the deadline; keeps the loop alive while waiting
     }
   }
 

@@ -30,3 +30,13 @@ test('past maxSeries new series are dropped and counted; old series can be evict
   assert.equal(s.evictOlderThan(3), 1);
   assert.deepEqual([...s.latestAll()].map((x) => x.name), ['a']);
 });
+
+test('one sample per timestamp: a re-reported value is not a new point, an older one is refused and counted', () => {
+  const s = new SeriesStore({ capacity: 4, maxSeries: 10 });
+  s.append([{ name: 'x', labels: {}, t: 10, v: 1 }]);
+  s.append([{ name: 'x', labels: {}, t: 10, v: 1 }]);
+  s.append([{ name: 'x', labels: {}, t: 5, v: 9 }]);
+  s.append([{ name: 'x', labels: {}, t: 20, v: 2 }]);
+  assert.deepEqual(s.range('x', undefined, 0, 100).map((p) => [p.t, p.v]), [[10, 1], [20, 2]]);
+  assert.equal(s.outOfOrderSamples, 1);
+});

@@ -33,11 +33,17 @@ export class SeriesStore implements SeriesReader {
   private readonly _byKey = new Map<string, Ring>();
   private readonly _byName = new Map<string, Set<Ring>>();
   private _droppedSamples = 0;
+  private _outOfOrder = 0;
 
   constructor(private readonly _opts: SeriesStoreOptions) {}
 
   get seriesCount(): number {
     return this._byKey.size;
+  }
+
+  /** Samples refused because they were older than their series' newest. */
+  get outOfOrderSamples(): number {
+    return this._outOfOrder;
   }
 
   /** Samples refused because the series cap was reached. */
@@ -62,6 +68,15 @@ export class SeriesStore implements SeriesReader {
         set.add(r);
       }
       const cap = r.t.length;
+      if (r.size > 0) {
+        // One sample per timestamp, in time order (as Prometheus's TSDB): a held value
+        // re-reported with its original time (pushed, pulled data) is not a new point.
+        const last = r.t[(r.head - 1 + cap) % cap]!;
+        if (s.t <= last) {
+          if (s.t < last) this._outOfOrder++;
+          continue;
+        }
+      }
       r.t[r.head] = s.t;
       r.v[r.head] = s.v;
       r.head = (r.head + 1) % cap;

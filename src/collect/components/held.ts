@@ -1,0 +1,47 @@
+/**
+ * @module collect/components/held
+ * The latest values a component sent (by push or pull), each with the time it
+ * was observed. They are offered to ticks only while fresh: a component that
+ * stops reporting is not shown with its last values as if they were current.
+ */
+import { seriesKey } from '../../core/labels.js';
+import type { Collector, Sample } from '../../core/types.js';
+
+export class HeldValues {
+  private readonly _series = new Map<string, Sample>();
+  private _lastDataAt: number | undefined;
+
+  constructor(private readonly _maxSeries = 10_000) {}
+
+  get lastDataAt(): number | undefined {
+    return this._lastDataAt;
+  }
+
+  update(samples: readonly Sample[]): void {
+    for (const s of samples) {
+      const k = seriesKey(s.name, s.labels);
+      if (!this._series.has(k) && this._series.size >= this._maxSeries) continue;
+      this._series.set(k, s);
+      if (this._lastDataAt === undefined || s.t > this._lastDataAt) this._lastDataAt = s.t;
+    }
+  }
+
+  /** Values observed within `maxAgeMs` of `at`; older ones are dropped for good. */
+  fresh(at: number, maxAgeMs: number): Sample[] {
+    const out: Sample[] = [];
+    for (const [k, s] of this._series) {
+      if (at - s.t <= maxAgeMs) out.push(s);
+      else this._series.delete(k);
+    }
+    return out;
+  }
+}
+
+/** A collector that offers what was pushed to a component. */
+export function pushedCollector(name: string, held: HeldValues, maxAgeMs: () => number): Collector & { held: HeldValues } {
+  return {
+    name,
+    held,
+    collect: (at) => Promise.resolve(held.fresh(at, maxAgeMs())),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * @module collect/components/pull
+ * A component whose metrics are pulled over HTTP on its own interval: JSON
+ * `{"metric": value}` or Prometheus text, checked like a push.
+ */
+import type { Collector, Sample } from '../../core/types.js';
+import { fetchPage } from '../scrape/fetchPage.js';
+import { HeldValues } from './held.js';
+import { parseComponentPayload, type PayloadLimits } from './payload.js';
+
+export interface PullSpec {
+  name: string;
+  url: string;
+  format: 'json' | 'prometheus';
+  intervalMs: number;
+  timeoutMs: number;
+  /** Values older than this are not current any more. */
+  maxAgeMs: number;
+  limits: PayloadLimits;
+  userAgent: string;
+}
+
+export function pullCollector(spec: PullSpec): Collector & { held: HeldValues } {
+  const held = new HeldValues();
+  let lastFetch = -Infinity;
+  return {
+    name: spec.name,
+    held,
+    async collect(at: number, signal: AbortSignal): Promise<Sample[]> {
+      if (at - lastFetch >= spec.intervalMs) {
+        lastFetch = at;
+        const page = await fetchPage(spec.url, {
+          timeoutMs: spec.timeoutMs,
+          maxBodyBytes: 16 * 1024 * 1024,
+          format: spec.format === 'prometheus' ? 'prometheus' : 'auto',
+          userAgent: spec.userAgent,
+          signal,
+        });
+        const ct = spec.format === 'prometheus' ? page.contentType || 'text/plain' : 'application/json';
+        const r = parseComponentPayload(spec.name, page.body, ct, at, spec.limits);
+        if (!r.ok) {
+          throw new Error(`invalid payload from ${spec.url}: ${r.errors.map((e) => `${e.field}: got ${JSON.stringify(e.value)}; expected ${e.expected}`).join('; ')}`);
+        }
+        held.update(r.samples);
+      }
+      return held.fresh(at, spec.maxAgeMs);
+    },
+  };
+}
