@@ -1,10 +1,7 @@
-/** @module cli/start  `echo-perf start`: run the monitor on this machine until SIGINT/SIGTERM. */
+/** @module cli/start  `echo-perf start`: run the integrated monitor on this machine until SIGINT/SIGTERM. */
 import { createStreamLogger } from '../core/logger.js';
 import { formatAlertLine } from '../notify/console.js';
-import { UnifiedPerformanceMonitor } from '../monitor/unifiedMonitor.js';
-import { monitorView } from '../monitor/monitorView.js';
-import { addPushRoute } from '../monitor/pushRoute.js';
-import { createServer } from '../server/index.js';
+import { IntegratedPerformanceSystem } from '../monitor/integrated.js';
 import { formatStatusLine } from './statusLine.js';
 
 export interface StartOptions {
@@ -16,7 +13,13 @@ export interface StartOptions {
 
 export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const logger = createStreamLogger('info');
-  const monitor = new UnifiedPerformanceMonitor({ ...(opts.config !== undefined ? { configPath: opts.config } : {}), logger });
+  const system = new IntegratedPerformanceSystem({
+    ...(opts.config !== undefined ? { configPath: opts.config } : {}),
+    logger,
+    consoleAlerts: false,
+    listen: { host: opts.host, port: opts.port },
+  });
+  const monitor = system.monitor;
   const tty = out.isTTY === true;
   let statusShown = false;
   const clearStatus = (): void => {
@@ -38,23 +41,13 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
       out.write(line + '\n'); // not a terminal: one line every 10 ticks, not a flood
     }
   });
-  const sc = monitor.config.server;
-  const server = createServer(monitorView(monitor), {
-    host: opts.host ?? sc.host,
-    port: opts.port ?? sc.port,
-    logger,
-    ...(sc.push_token !== undefined ? { token: sc.push_token } : {}),
-  });
-  addPushRoute(server, monitor);
-  let addr;
   try {
-    addr = await server.listen();
-  } catch (e) {
-    process.stderr.write(`echo-perf: cannot serve on ${opts.host ?? sc.host}:${opts.port ?? sc.port}: ${e instanceof Error ? e.message : String(e)}\n`);
+    await system.start();
+  } catch {
+    monitor.stopMonitoring();
     return 1;
   }
-  monitor.startMonitoring();
-  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s; metrics at ${addr.url}/metrics (Ctrl-C to stop)\n`);
+  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s; metrics at ${system.address?.url ?? '(not served)'}/metrics (Ctrl-C to stop)\n`);
   // Keep the process alive: the monitor's own timers are unref'ed for embedders.
   const keepAlive = setInterval(() => {}, 1 << 30);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -64,8 +57,6 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
   clearInterval(keepAlive);
   clearStatus();
   out.write(`\nreceived ${signal}, stopping\n`);
-  monitor.stopMonitoring();
-  await server.close();
-  await monitor.flushAlerts();
+  await system.stop();
   return 0;
 }

@@ -1,69 +1,118 @@
 /**
  * @module monitor/integrated
- * The seed's IntegratedPerformanceSystem: a default monitor plus the component
- * integrations around it. Unlike the seed's Python version, the config path is
- * read and validated.
+ * The seed's IntegratedPerformanceSystem: a default monitor plus the
+ * integrations around it — the HTTP server (metrics, status, component push),
+ * pulled components, and the echo.dash files. Unlike the seed's Python version,
+ * the config path is read and validated.
  */
 import { writeJsonAtomic } from '../core/atomicFile.js';
-import type { PerformanceMetrics } from '../core/snapshot.js';
-import type { MonitorOptions, PerformanceSummary, CollectorSummary } from './unifiedMonitor.js';
-import type { UnifiedPerformanceMonitor } from './unifiedMonitor.js';
+import { createStreamLogger, type Logger } from '../core/logger.js';
+import { buildDashboard } from '../notify/echoDash/index.js';
+import { createServer, type EchoPerfServer, type ServerAddress } from '../server/index.js';
+import { attachEchoDash } from './echoDash.js';
 import { createDefaultMonitor } from './factory.js';
+import { monitorView } from './monitorView.js';
+import { addPushRoute } from './pushRoute.js';
+import { UnifiedPerformanceMonitor, type CollectorSummary, type ComponentState, type MonitorOptions, type PerformanceSummary } from './unifiedMonitor.js';
 
-export type ComponentState = 'active' | 'stale' | 'down' | 'disabled' | 'pending';
+export interface IntegratedOptions extends MonitorOptions {
+  /** Serve /metrics, the status API and component push (default true; port and host from config `server`). */
+  serve?: boolean;
+  /** Overrides config `server.host` / `server.port` (the CLI's --host / --port). */
+  listen?: { host?: string | undefined; port?: number | undefined };
+  /** Print alert events to stdout as the seed's default monitor does (default true). */
+  consoleAlerts?: boolean;
+}
 
 export interface ComprehensiveStatus {
-  systemStatus: { running: boolean; startedAt: number | undefined; uptimeSeconds: number; monitorInterval: number };
+  systemStatus: { running: boolean; startedAt: number | undefined; uptimeSeconds: number; monitorInterval: number; server: ServerAddress | undefined };
   performanceSummary: PerformanceSummary;
-  dashboardData: { current: PerformanceMetrics | undefined; firingAlerts: number };
-  componentStatus: Record<string, { state: ComponentState; collector: CollectorSummary }>;
+  /** The echo.dash dashboard document, as performance_metrics.json holds it. */
+  dashboardData: Record<string, unknown>;
+  componentStatus: Record<string, { state: ComponentState; collector: CollectorSummary | undefined }>;
 }
 
 export class IntegratedPerformanceSystem {
   readonly monitor: UnifiedPerformanceMonitor;
+  private readonly _logger: Logger;
+  private readonly _server: EchoPerfServer | undefined;
+  private _address: ServerAddress | undefined;
   private _startedAt: number | undefined;
 
-  constructor(options: MonitorOptions = {}) {
-    this.monitor = createDefaultMonitor(options);
+  constructor(options: IntegratedOptions = {}) {
+    this.monitor = options.consoleAlerts === false ? new UnifiedPerformanceMonitor(options) : createDefaultMonitor(options);
+    this._logger = options.logger ?? createStreamLogger(this.monitor.config.log_level, undefined, 'performance_integration');
+    attachEchoDash(this.monitor, this.monitor.clock, this._logger);
+    if (options.serve !== false) {
+      const sc = this.monitor.config.server;
+      this._server = createServer(monitorView(this.monitor), {
+        host: options.listen?.host ?? sc.host,
+        port: options.listen?.port ?? sc.port,
+        logger: this._logger,
+        ...(sc.push_token !== undefined ? { token: sc.push_token } : {}),
+      });
+      addPushRoute(this._server, this.monitor);
+    }
   }
 
-  start(): void {
+  /** Starts monitoring and the server. Resolves once the server listens; a failure to listen is logged and rethrown. */
+  async start(): Promise<void> {
     if (this.monitor.isMonitoring) return this.monitor.startMonitoring(); // logs the warning
-    this._startedAt = Date.now();
+    this._startedAt = this.monitor.clock.now();
     this.monitor.startMonitoring();
+    if (this._server !== undefined && this._address === undefined) {
+      try {
+        this._address = await this._server.listen();
+        this._logger.info(`serving ${this._address.url}/metrics and ${this._address.url}/api/v1/push/{component}`);
+      } catch (e) {
+        this._logger.error(`cannot serve: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      }
+    }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.monitor.stopMonitoring();
+    await this._server?.close();
+    this._address = undefined;
+    await this.monitor.flushAlerts();
+  }
+
+  /** Where the server listens, once started. */
+  get address(): ServerAddress | undefined {
+    return this._address;
   }
 
   getComprehensiveStatus(): ComprehensiveStatus {
     const summary = this.monitor.getPerformanceSummary();
+    const states = this.monitor.componentStates();
     const componentStatus: ComprehensiveStatus['componentStatus'] = {};
-    for (const [name, c] of Object.entries(summary.collectors)) {
-      const state: ComponentState = c.status === 'ok' ? 'active' : c.status === 'pending' ? 'pending' : 'down';
-      componentStatus[name] = { state, collector: c };
-    }
+    for (const [name, state] of Object.entries(states)) componentStatus[name] = { state, collector: summary.collectors[name] };
+    const now = this.monitor.clock.now();
     return {
       systemStatus: {
         running: this.monitor.isMonitoring,
         startedAt: this._startedAt,
-        uptimeSeconds: this._startedAt === undefined ? 0 : (Date.now() - this._startedAt) / 1000,
+        uptimeSeconds: this._startedAt === undefined ? 0 : (now - this._startedAt) / 1000,
         monitorInterval: this.monitor.monitorInterval,
+        server: this._address,
       },
       performanceSummary: summary,
-      dashboardData: {
-        current: summary.currentMetrics,
-        firingAlerts: summary.recentAlerts.filter((a) => a.status === 'firing').length,
-      },
+      dashboardData: buildDashboard({
+        now,
+        startedAt: this._startedAt ?? now,
+        teamMember: this.monitor.config.echo_dash.team_member,
+        snapshot: summary.currentMetrics,
+        alerts: summary.recentAlerts.filter((a) => a.status === 'firing'),
+      }),
       componentStatus,
     };
   }
 
-  /** Writes the comprehensive status, full metrics history and alerts as one JSON report. */
+  /** Writes the comprehensive status, the metrics history and the alerts as one JSON report. */
   exportPerformanceReport(path: string): void {
     writeJsonAtomic(path, {
-      generatedAt: new Date().toISOString(),
+      generatedAt: new Date(this.monitor.clock.now()).toISOString(),
       status: this.getComprehensiveStatus(),
       metricsHistory: this.monitor.metricsHistory.toArray(),
       alertsHistory: this.monitor.alertsHistory.toArray(),
@@ -71,7 +120,7 @@ export class IntegratedPerformanceSystem {
   }
 }
 
-/** The seed's `create_integrated_system(config_path)`. */
-export function createIntegratedSystem(configPath?: string, options: Omit<MonitorOptions, 'configPath'> = {}): IntegratedPerformanceSystem {
+/** The seed's `create_integrated_system(config_path)`: reads and validates the config. */
+export function createIntegratedSystem(configPath?: string, options: Omit<IntegratedOptions, 'configPath'> = {}): IntegratedPerformanceSystem {
   return new IntegratedPerformanceSystem(configPath === undefined ? options : { ...options, configPath });
 }

@@ -23,6 +23,7 @@ import { SeriesStore } from '../store/series.js';
 import type { PerformanceThresholds } from '../analyze/thresholds.js';
 import { computeTrends, type Trend } from '../analyze/trend.js';
 import type { Freshness } from '../analyze/staleness.js';
+import type { Finding } from '../analyze/finding.js';
 import { evaluateRules } from './rules.js';
 import { canonicalComponent } from '../core/components.js';
 import { HeldValues, pushedCollector } from '../collect/components/held.js';
@@ -107,6 +108,8 @@ export class UnifiedPerformanceMonitor {
   /** Per component: time of its newest sample (for staleness). */
   private readonly _lastSeen = new Map<string, number>();
   private _freshness = new Map<string, Freshness>();
+  /** Conditions raised by integrations (e.g. an unwritable echo.dash dir), evaluated every tick until cleared. */
+  private readonly _conditions = new Map<string, Finding>();
 
   constructor(options: MonitorOptions = {}) {
     this.config =
@@ -149,6 +152,11 @@ export class UnifiedPerformanceMonitor {
         }),
       );
     }
+  }
+
+  /** The time source this monitor runs on. */
+  get clock(): Clock {
+    return this._clock;
   }
 
   /** Seconds between collections. Changing it while running reschedules the loop. */
@@ -309,6 +317,18 @@ export class UnifiedPerformanceMonitor {
     return { ...r, component: name };
   }
 
+  /**
+   * Raises a condition that holds until cleared: it fires as an alert at the next
+   * tick and resolves at the first tick after `clearCondition(key)`.
+   */
+  raiseCondition(key: string, c: Omit<Finding, 'key' | 'kind'>): void {
+    this._conditions.set(key, { ...c, key: `condition:${key}`, kind: 'component' });
+  }
+
+  clearCondition(key: string): void {
+    this._conditions.delete(key);
+  }
+
   /** Per component (collectors, pushed and pulled components, scrape targets): active, stale, down, disabled or pending. */
   componentStates(): Record<string, ComponentState> {
     const out: Record<string, ComponentState> = {};
@@ -444,6 +464,7 @@ export class UnifiedPerformanceMonitor {
       targets: Object.values(this.scrapes.statuses()),
     });
     this._freshness = freshness;
+    findings.push(...this._conditions.values());
     const events = this._lifecycle.apply(at, findings, (updated) => {
       this.alertsHistory.replaceLast((a) => a.id === updated.id, updated);
     });

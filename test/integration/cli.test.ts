@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -40,11 +40,13 @@ test('start runs on this machine, prints a status line and alerts, and stops cle
   const dir = mkdtempSync(join(tmpdir(), 'ep-cli-'));
   const cfg = join(dir, 'c.json');
   // A CPU threshold of 0 % makes the first tick alert, so the alert path is exercised for real.
-  writeFileSync(cfg, JSON.stringify({ monitoring_interval: 0.2, alert_thresholds: { cpu_usage: 0 } }));
+  const stats = join(dir, 'echo_stats');
+  writeFileSync(cfg, JSON.stringify({ monitoring_interval: 0.2, alert_thresholds: { cpu_usage: 0 }, echo_dash: { stats_dir: stats } }));
   const child = spawn(process.execPath, [...CLI, 'start', '--config', cfg, '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.resume();
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await new Promise<void>((resolve) => {
     const check = (): void => {
@@ -62,4 +64,11 @@ test('start runs on this machine, prints a status line and alerts, and stops cle
   assert.equal(code, 0, out);
   assert.match(out, /\d\d:\d\d:\d\d \| cpu [\d.]+% \| mem [\d.]+% \| disk [\d.]+%/);
   assert.match(out, /received SIGINT, stopping/);
+  assert.match(out, /metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
+  assert.match(err, /ECHO_DASH_ALERT: warning:system:cpu_usage:[\d.]+/, 'the echo.dash log line is in the agent log');
+  const files = readdirSync(stats);
+  assert.ok(files.includes('performance_metrics.json'));
+  assert.ok(files.some((f) => /^alert_\d+(_\d+)?\.json$/.test(f)));
+  const dash = JSON.parse(readFileSync(join(stats, 'performance_metrics.json'), 'utf8')) as { system: { cpu_percent: number } };
+  assert.equal(typeof dash.system.cpu_percent, 'number');
 });
