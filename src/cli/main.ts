@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { EchoPerfError } from '../core/errors.js';
 import { runConfigCheck, runConfigSchema } from './configCmd.js';
 import { runStart } from './start.js';
+import { runSimulateComponent } from './simulateComponent.js';
 
 const USAGE = `usage: echo-perf <command> [options]
 
@@ -12,6 +13,9 @@ commands:
                           run the monitor on this machine
   config check FILE       validate a config file (exit 0 valid, 2 invalid)
   config schema           print the config file's JSON Schema
+  simulate component dtesn|echo-self|embodied [--url URL] [--interval S] [--count N]
+                          [--scenario healthy|degraded] [--token T]
+                          push realistic component metrics to a running monitor
   help                    this text
 `;
 
@@ -58,6 +62,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       if (sub === 'schema') return runConfigSchema(out);
       return usageError(`config: unknown subcommand ${JSON.stringify(sub ?? '')}; expected check or schema`);
+    }
+    case 'simulate': {
+      const [what, ...args] = rest;
+      if (what === 'component') return runSimulateComponent(args, out);
+      return usageError(`simulate: unknown target ${JSON.stringify(what ?? '')}; expected component or engine`);
     }
     case undefined:
     case 'help':

@@ -71,12 +71,13 @@ function checkCombinations(c: EchoPerfConfig, source: string): void {
     });
   }
   const names = new Set<string>();
-  c.scrape_targets.forEach((t, i) => {
-    if (names.has(t.name)) issues.push({ path: `scrape_targets.${i}.name`, value: t.name, expected: 'a name not used by another target' });
+  const targets = [...c.engines.map((t, i) => ({ ...t, path: `engines.${i}` })), ...c.scrape_targets.map((t, i) => ({ ...t, path: `scrape_targets.${i}` }))];
+  targets.forEach((t) => {
+    if (names.has(t.name)) issues.push({ path: `${t.path}.name`, value: t.name, expected: 'a name not used by another engine or scrape target' });
     names.add(t.name);
     const interval = t.interval ?? c.monitoring_interval;
     if (t.timeout !== undefined && t.timeout > interval) {
-      issues.push({ path: `scrape_targets.${i}.timeout`, value: t.timeout, expected: `a number of seconds <= the target's interval (${interval})` });
+      issues.push({ path: `${t.path}.timeout`, value: t.timeout, expected: `a number of seconds <= the target's interval (${interval})` });
     }
   });
   if (issues.length > 0) {

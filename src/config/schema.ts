@@ -62,6 +62,20 @@ const scrapeTarget = z.strictObject({
   sample_limit: z.number().int().min(0).default(0),
 });
 
+const engine = z.strictObject({
+  /** the `engine` label of its unified metrics, and its scrape job; unique among engines and scrape targets */
+  name: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'a name of 1-64 letters, digits, _ . : -'),
+  /** the engine's /metrics URL */
+  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+  /** detected from the metric names when not given */
+  flavor: z.enum(['aphrodite', 'vllm', 'sglang', 'tgi', 'llamacpp']).optional(),
+  /** seconds between scrapes; default monitoring_interval */
+  interval: positiveSeconds.optional(),
+  /** seconds; default min(10, interval) */
+  timeout: positiveSeconds.optional(),
+  labels: z.record(labelName, z.string()).optional(),
+});
+
 const componentSource = z.strictObject({
   /** component name (dtesn, echo_self, embodied, or your own) */
   name: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'a name of 1-64 letters, digits, _ . -'),
@@ -125,6 +139,10 @@ export const configSchema = z.strictObject({
       team_member: z.string().min(1).default('echo-perf'),
     })
     .default({ enabled: true, stats_dir: '/tmp/echo_stats', max_alert_files: 1000, max_alert_age_hours: 168, team_member: 'echo-perf' }),
+  /** LLM inference engines (Aphrodite, vLLM, SGLang, TGI, llama.cpp) scraped for unified metrics */
+  engines: z.array(engine).max(1000).default([]),
+  /** engine intervals a stall must hold before the CRITICAL engine_stalled alert */
+  engine_stall_intervals: z.number().int().min(2).max(10_000).default(5),
   /** Prometheus /metrics endpoints to scrape */
   scrape_targets: z.array(scrapeTarget).max(1000).default([]),
   /** seconds of history behind derived rates and histogram quantiles, as rate(x[window]) */

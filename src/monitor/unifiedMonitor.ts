@@ -25,6 +25,7 @@ import { computeTrends, type Trend } from '../analyze/trend.js';
 import type { Freshness } from '../analyze/staleness.js';
 import type { Finding } from '../analyze/finding.js';
 import { evaluateRules } from './rules.js';
+import { deriveEngines, engineSources, engineStalls } from './engines.js';
 import { canonicalComponent } from '../core/components.js';
 import { HeldValues, pushedCollector } from '../collect/components/held.js';
 import { pullCollector } from '../collect/components/pull.js';
@@ -385,7 +386,11 @@ export class UnifiedPerformanceMonitor {
   }
 
   private *_deriveSources(): Iterable<{ job: string; families: ScrapeTargetFamilies; sampleFamily: ReadonlyMap<string, string> }> {
-    for (const t of this.scrapes.targets.values()) yield { job: t.spec.name, families: t.families, sampleFamily: t.sampleFamily };
+    // Engines get unified metrics instead (monitor/engines.ts).
+    const engines = new Set(this.config.engines.map((e) => e.name));
+    for (const t of this.scrapes.targets.values()) {
+      if (!engines.has(t.spec.name)) yield { job: t.spec.name, families: t.families, sampleFamily: t.sampleFamily };
+    }
   }
 
   /** `up` and scrape figures of targets scraped recently enough to count as current. */
@@ -441,7 +446,9 @@ export class UnifiedPerformanceMonitor {
 
   private _process(at: number, collected: Sample[]): void {
     this.store.append(collected);
-    const derived = deriveFromScrapes(this.store, this._deriveSources(), at, this.config.rate_window * 1000);
+    const windowMs = this.config.rate_window * 1000;
+    const engines = engineSources(this.config, this.scrapes);
+    const derived = deriveFromScrapes(this.store, this._deriveSources(), at, windowMs).concat(deriveEngines(this.store, engines, at, windowMs));
     this.store.append(derived);
     const view = buildSnapshot(at, collected.concat(derived, this._freshTargetSamples(at)));
     this.metricsHistory.push(view.snapshot);
@@ -464,7 +471,7 @@ export class UnifiedPerformanceMonitor {
       targets: Object.values(this.scrapes.statuses()),
     });
     this._freshness = freshness;
-    findings.push(...this._conditions.values());
+    findings.push(...this._conditions.values(), ...engineStalls(this.store, this.config, engines, at));
     const events = this._lifecycle.apply(at, findings, (updated) => {
       this.alertsHistory.replaceLast((a) => a.id === updated.id, updated);
     });

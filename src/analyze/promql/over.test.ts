@@ -128,9 +128,9 @@ describe('rateOver / increaseOver', () => {
     });
   });
 
-  it('sorts samples appended out of order', () => {
+  it('reads only in-order samples: the store refuses ones older than a series\' newest', () => {
     const s = new SeriesStore({ capacity: 8, maxSeries: 8 });
-    s.append([30, 10, 20].map((v): Sample => ({ name: 'c_total', labels: {}, t: v * 1000, v })));
+    s.append([10, 30, 20].map((v): Sample => ({ name: 'c_total', labels: {}, t: v * 1000, v })));
     expectLines(lines(increaseOver(s, 'c_total', undefined, 30_000, 20_000)), { '{}': 20 });
   });
 });

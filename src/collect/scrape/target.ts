@@ -38,6 +38,10 @@ export interface TargetStatus {
   health: 'unknown' | 'up' | 'down';
   lastError: string | undefined;
   lastScrapeAt: number | undefined;
+  /** Start time of the last scrape that succeeded. */
+  lastSuccessAt: number | undefined;
+  /** Start time of the first scrape that succeeded. */
+  firstSuccessAt: number | undefined;
   lastDurationMs: number | undefined;
   lastSamples: number;
   scrapesTotal: number;
@@ -73,6 +77,8 @@ export class ScrapeTarget {
       health: 'unknown',
       lastError: undefined,
       lastScrapeAt: undefined,
+      lastSuccessAt: undefined,
+      firstSuccessAt: undefined,
       lastDurationMs: undefined,
       lastSamples: 0,
       scrapesTotal: 0,
@@ -140,6 +146,8 @@ export class ScrapeTarget {
       this.lastSamples = [];
     } else {
       this.lastSamples = samples;
+      st.lastSuccessAt = at;
+      st.firstSuccessAt ??= at;
     }
     const tl = this.targetLabels();
     const synthetic: Sample[] = [
