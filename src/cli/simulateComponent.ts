@@ -39,7 +39,7 @@ export async function runSimulateComponent(argv: string[], out: (s: string) => v
   out(`pushing ${name} (${values.scenario}) to ${endpoint} every ${interval}s\n`);
   let failures = 0;
   for (let i = 0; i < count && !stop; i++) {
-    const payload = { ...componentPayload(name as SimComponent, i, values.scenario as ComponentScenario, rnd), timestamp: Date.now() / 1000 };
+    const payload = { ...componentPayload(name as SimComponent, i, values.scenario, rnd), timestamp: Date.now() / 1000 };
     try {
       const res = await fetch(endpoint, {
         method: 'POST',

@@ -14,7 +14,8 @@
  */
 import type { MetricType } from '../types.js';
 import type { ExpositionFormat, ExpositionSample, ExpositionVisitor, MetricFamily } from './model.js';
-import { expositionError, parseFloatToken } from './scan.js';
+import { parseFloatToken } from './numbers.js';
+import { expositionError } from './scan.js';
 
 /** A family under construction; `family.help`/`unit` are set through the mutable view. */
 interface FamilyState {
@@ -31,6 +32,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** What a sample is within its family, for the per-type label checks. */
 type Role = 0 | 1 | 2 | 3;
 const Role = { Plain: 0, Bucket: 1, Quantile: 2, Invalid: 3 } as const;
+
+/** How many recent sample-name resolutions are kept. */
+const RECENT = 4;
 
 const SUFFIXES: ReadonlyArray<readonly [string, ReadonlyArray<MetricType>]> = [
   ['_bucket', ['histogram', 'gaugehistogram']],
@@ -51,6 +55,8 @@ export class FamilyBuilder implements ExpositionVisitor {
   private lastName: string | undefined = undefined;
   private lastState: FamilyState | undefined = undefined;
   private lastRole: Role = Role.Plain;
+  /** The last few resolutions; metadata lines clear them, since a new family can change the answer. */
+  private recent: Array<{ name: string; state: FamilyState; role: Role }> = [];
 
   constructor(
     private readonly text: string,
@@ -89,8 +95,22 @@ export class FamilyBuilder implements ExpositionVisitor {
       st = this.lastState!;
       role = this.lastRole;
     } else {
-      st = this.resolve(name);
-      role = roleOf(st.family, name);
+      let hit: { name: string; state: FamilyState; role: Role } | undefined;
+      for (const r of this.recent) {
+        if (r.name === name) {
+          hit = r;
+          break;
+        }
+      }
+      if (hit !== undefined) {
+        st = hit.state;
+        role = hit.role;
+      } else {
+        st = this.resolve(name);
+        role = roleOf(st.family, name);
+        if (this.recent.length >= RECENT) this.recent.shift();
+        this.recent.push({ name, state: st, role });
+      }
       this.lastName = name;
       this.lastState = st;
       this.lastRole = role;
@@ -120,6 +140,7 @@ export class FamilyBuilder implements ExpositionVisitor {
   /** The family a HELP/TYPE/UNIT line for `name` describes, created if new. */
   private metaFamily(name: string, keyword: string, at: number): FamilyState {
     this.lastName = undefined;
+    this.recent = [];
     let st = this.byName.get(name);
     if (st === undefined) {
       st = this.create(name);

@@ -19,7 +19,10 @@ import { ByteWriter } from './byte-writer.js';
 import type { Exemplar, ExpositionFormat, ExpositionSample, MetricFamily } from './model.js';
 import { isLabelName, isMetricName } from './scan.js';
 
-/** `Content-Type` of each format. */
+/**
+ * `Content-Type` of each format.
+ * @example contentTypeFor('openmetrics') // 'application/openmetrics-text; version=1.0.0; charset=utf-8'
+ */
 export function contentTypeFor(format: ExpositionFormat): string {
   return format === 'openmetrics'
     ? 'application/openmetrics-text; version=1.0.0; charset=utf-8'

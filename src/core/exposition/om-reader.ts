@@ -11,6 +11,7 @@
  * - the input must end with `# EOF` (optionally followed by one newline) and nothing after.
  */
 import type { Exemplar, ExpositionSample } from './model.js';
+import { parseFloatToken, parseSecondsToMs } from './numbers.js';
 import { LineReader } from './reader-base.js';
 import {
   BRACE_CLOSE,
@@ -23,8 +24,6 @@ import {
   SP,
   isLabelStart,
   isNameStart,
-  parseFloatToken,
-  parseSecondsToMs,
   quoteToken,
   scanName,
 } from './scan.js';

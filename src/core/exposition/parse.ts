@@ -14,6 +14,7 @@ import { TextReader } from './text-reader.js';
  * OpenMetrics, `text/plain` is text 0.0.4; anything else (or nothing) gives
  * `undefined`, and the caller detects the format from the text.
  * Protobuf exposition is rejected: echo-perf reads only the text formats.
+ * @example formatFromContentType('text/plain; version=0.0.4; charset=utf-8') // 'text'
  */
 export function formatFromContentType(contentType: string | undefined): ExpositionFormat | undefined {
   if (contentType === undefined) return undefined;
@@ -33,6 +34,7 @@ export function formatFromContentType(contentType: string | undefined): Expositi
 /**
  * Guesses the format of a page with no usable content type: OpenMetrics when a
  * `# EOF` line or a `# UNIT ` line is present, text 0.0.4 otherwise.
+ * @example detectFormat('up 1\n# EOF\n') // 'openmetrics'
  */
 export function detectFormat(text: string): ExpositionFormat {
   return hasLine(text, '# EOF') || hasLinePrefix(text, '# UNIT ') ? 'openmetrics' : 'text';

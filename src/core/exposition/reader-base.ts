@@ -18,10 +18,14 @@ import {
   expositionError,
   isLabelChar,
   isNameChar,
+  matchesAt,
   quoteToken,
   scanLabelName,
   scanName,
 } from './scan.js';
+
+/** How many recent metric names `readName` tries before scanning. */
+const RECENT_NAMES = 4;
 
 /** Past this many labels in one sample, duplicate names are checked with a Set. */
 const LINEAR_DUP_CHECK = 16;
@@ -32,6 +36,9 @@ export abstract class LineReader {
   protected pos = 0;
   /** The previous sample's name, reused when the next one is equal. */
   protected prevName: string | undefined = undefined;
+  /** The last few distinct names read, tried when the previous one does not match. */
+  private readonly recentNames: Array<string | undefined> = new Array<string | undefined>(RECENT_NAMES).fill(undefined);
+  private recentNext = 0;
   /** Label names and values of the previous sample, by position (also the current sample's names so far). */
   protected readonly names: string[] = [];
   protected readonly values: string[] = [];
@@ -80,14 +87,26 @@ export abstract class LineReader {
   protected readName(i: number): string {
     const text = this.text;
     const prev = this.prevName;
-    if (prev !== undefined && text.startsWith(prev, i) && !isNameChar(text.charCodeAt(i + prev.length))) {
+    if (prev !== undefined && matchesAt(text, i, prev) && !isNameChar(text.charCodeAt(i + prev.length))) {
       this.pos = i + prev.length;
       return prev;
+    }
+    // Histograms cycle through _bucket, _sum, _count: try the last few names before scanning.
+    const recent = this.recentNames;
+    for (let k = 0; k < RECENT_NAMES; k++) {
+      const r = recent[k];
+      if (r !== undefined && r !== prev && matchesAt(text, i, r) && !isNameChar(text.charCodeAt(i + r.length))) {
+        this.pos = i + r.length;
+        this.prevName = r;
+        return r;
+      }
     }
     const end = scanName(text, i, this.n);
     this.pos = end;
     const name = text.slice(i, end);
     this.prevName = name;
+    recent[this.recentNext] = name;
+    this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
     return name;
   }
 
@@ -95,7 +114,7 @@ export abstract class LineReader {
   protected readLabelName(i: number, slot: number): string {
     const text = this.text;
     const prev = slot < 0 ? undefined : this.names[slot];
-    if (prev !== undefined && text.startsWith(prev, i) && !isLabelChar(text.charCodeAt(i + prev.length))) {
+    if (prev !== undefined && matchesAt(text, i, prev) && !isLabelChar(text.charCodeAt(i + prev.length))) {
       this.pos = i + prev.length;
       return prev;
     }
@@ -113,7 +132,7 @@ export abstract class LineReader {
     const text = this.text;
     const prev = slot < 0 ? undefined : this.values[slot];
     // Cached values hold no quote, backslash or newline, so a match followed by '"' is the whole value.
-    if (prev !== undefined && text.startsWith(prev, i) && text.charCodeAt(i + prev.length) === QUOTE) {
+    if (prev !== undefined && matchesAt(text, i, prev) && text.charCodeAt(i + prev.length) === QUOTE) {
       this.pos = i + prev.length + 1;
       return prev;
     }

@@ -15,6 +15,7 @@
  * `foo-1` as foo = -1).
  */
 import type { ExpositionSample } from './model.js';
+import { parseFloatToken, parseMsTimestamp } from './numbers.js';
 import { LineReader } from './reader-base.js';
 import {
   BRACE_CLOSE,
@@ -28,8 +29,6 @@ import {
   TAB,
   isLabelStart,
   isNameStart,
-  parseFloatToken,
-  parseMsTimestamp,
   quoteToken,
   scanName,
 } from './scan.js';
