@@ -21,6 +21,26 @@ export function time(fn: () => unknown, runs: number, warmup: number): number[] 
   return ms;
 }
 
+/**
+ * Times several functions in turns (one call each per round, after `warmup`
+ * calls each), so that load changes on a shared machine hit them alike.
+ * Returns each function's call times in milliseconds.
+ */
+export function timeInTurns(fns: ReadonlyArray<() => unknown>, runs: number, warmup: number): number[][] {
+  let sink: unknown;
+  for (const fn of fns) for (let i = 0; i < warmup; i++) sink = fn();
+  const ms = fns.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) {
+    fns.forEach((fn, k) => {
+      const t0 = process.hrtime.bigint();
+      sink = fn();
+      ms[k]!.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    });
+  }
+  if (sink === Symbol.for('never')) process.stdout.write('');
+  return ms;
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;

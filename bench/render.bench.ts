@@ -11,7 +11,7 @@ import { median, time } from './common.js';
 const SERIES = 10_000;
 const FAMILIES = 100;
 const RUNS = 15;
-const WARMUP = 5;
+const WARMUP = 30;
 
 const families: MetricFamily[] = [];
 for (let f = 0; f < FAMILIES; f++) {

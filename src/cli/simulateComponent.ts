@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { canonicalComponent } from '../core/components.js';
 import { EchoPerfError } from '../core/errors.js';
-import { componentPayload, prng, type ComponentScenario, type SimComponent } from '../simulate/component.js';
+import { componentPayload, prng, type SimComponent } from '../simulate/component.js';
 
 const COMPONENTS = ['dtesn', 'echo_self', 'embodied'];
 
