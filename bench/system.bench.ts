@@ -16,16 +16,12 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import si from 'systeminformation';
 import { createSystemCollector } from '../src/collect/system/index.js';
+import { median } from './common.js';
 
 const OURS_RUNS = 500;
 const OURS_WARMUP = 50;
 const PEER_RUNS = 20;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const cpuUs = (): number => {
   const u = process.cpuUsage();
   return u.user + u.system;

@@ -5,6 +5,7 @@ import { EchoPerfError } from '../core/errors.js';
 import { runConfigCheck, runConfigSchema } from './configCmd.js';
 import { runStart } from './start.js';
 import { runSimulateComponent } from './simulateComponent.js';
+import { runSimulateEngine } from '../simulate/engine/index.js';
 
 const USAGE = `usage: echo-perf <command> [options]
 
@@ -13,6 +14,10 @@ commands:
                           run the monitor on this machine
   config check FILE       validate a config file (exit 0 valid, 2 invalid)
   config schema           print the config file's JSON Schema
+  simulate engine --flavor aphrodite|vllm|sglang|tgi|llamacpp [--port N] [--scenario NAME]
+                          serve a live simulated engine /metrics on 127.0.0.1 (scenarios: steady,
+                          load-spike, throughput-degradation, kv-cache-saturation, engine-restart,
+                          outage, stalled)
   simulate component dtesn|echo-self|embodied [--url URL] [--interval S] [--count N]
                           [--scenario healthy|degraded] [--token T]
                           push realistic component metrics to a running monitor
@@ -66,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'simulate': {
       const [what, ...args] = rest;
       if (what === 'component') return runSimulateComponent(args, out);
+      if (what === 'engine') return runSimulateEngine(args, out);
       return usageError(`simulate: unknown target ${JSON.stringify(what ?? '')}; expected component or engine`);
     }
     case undefined:

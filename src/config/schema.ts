@@ -147,6 +147,16 @@ export const configSchema = z.strictObject({
   scrape_targets: z.array(scrapeTarget).max(1000).default([]),
   /** seconds of history behind derived rates and histogram quantiles, as rate(x[window]) */
   rate_window: positiveSeconds.default(60),
+  gpu: z
+    .strictObject({
+      /** the built-in GPU collector (nvidia-smi / rocm-smi on PATH, or a DCGM exporter), registered as `gpu` */
+      enabled: z.boolean().default(true),
+      /** a DCGM exporter /metrics URL; NVIDIA figures then come from it instead of nvidia-smi */
+      dcgm_url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+      /** seconds between GPU readings; default monitoring_interval */
+      interval: positiveSeconds.optional(),
+    })
+    .default({ enabled: true }),
   system: z
     .strictObject({
       /** the built-in host collector, registered as `system` */

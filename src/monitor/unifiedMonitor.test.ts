@@ -211,12 +211,12 @@ test('saveMetricsToFile writes the seed shape { timestamp, metrics, alerts }', a
   assert.equal(body.alerts[0]!.metric, 'cpu_usage');
 });
 
-test('registerCollector validates its arguments; the built-in collector is "system" and replaceable', async () => {
+test('registerCollector validates its arguments; the built-in collectors are "system" and "gpu", and replaceable', async () => {
   const { m } = make();
   assert.throws(() => m.registerCollector('', () => ({})), /name: got ""; expected a non-empty string/);
   assert.throws(() => m.registerCollector('x', 42 as never), /collector: got number; expected a function/);
   const withSystem = new UnifiedPerformanceMonitor({ clock: new ManualClock(0), logger: new MemoryLogger() });
-  assert.deepEqual([...withSystem.componentCollectors.keys()], ['system']);
+  assert.deepEqual([...withSystem.componentCollectors.keys()], ['system', 'gpu']);
   withSystem.registerCollector('system', () => ({ cpu_usage: 42 }));
   assert.equal((await withSystem.collectNow()).cpuUsage, 42);
   withSystem.componentCollectors.delete('system');

@@ -15,6 +15,7 @@ type ScrapeTargetFamilies = ReadonlyMap<string, { readonly type: MetricType }>;
 import { loadConfigFile, parseConfig, type EchoPerfConfig, type EchoPerfConfigInput } from '../config/index.js';
 import { CollectorRunner, type CollectorEntry, type CollectorStatus } from '../collect/runner.js';
 import { createSystemCollector } from '../collect/system/index.js';
+import { createGpuCollector, type GpuCollector } from '../collect/gpu/index.js';
 import { ScrapeManager, type TargetStatus } from '../collect/scrape/index.js';
 import { deriveFromScrapes } from '../analyze/derive.js';
 import { scrapeSpecs, seriesCapacity } from './scrapeSpecs.js';
@@ -47,6 +48,8 @@ export interface MonitorOptions {
   logger?: Logger;
   /** Replaces the built-in host collector registered as `system` (false: none). */
   systemCollector?: Collector | false;
+  /** Replaces the built-in GPU collector registered as `gpu` (false: none). */
+  gpuCollector?: Collector | false;
 }
 
 export interface CollectorSummary {
@@ -58,6 +61,8 @@ export interface CollectorSummary {
   samples: number;
   errorsTotal: number;
   timeoutsTotal: number;
+  /** The collector's own account of itself, when it gives one (e.g. the GPU collector: which tool, why unavailable). */
+  detail?: unknown;
 }
 
 export interface PerformanceSummary {
@@ -106,6 +111,8 @@ export class UnifiedPerformanceMonitor {
   private _ticksSkipped = 0;
   private _lastTickMs = 0;
   private _generation = 0;
+  /** Whether `gpu` is the built-in collector this monitor made (and so closes on stop). */
+  private _ownGpu = false;
   /** Per component: time of its newest sample (for staleness). */
   private readonly _lastSeen = new Map<string, number>();
   private _freshness = new Map<string, Freshness>();
@@ -136,6 +143,12 @@ export class UnifiedPerformanceMonitor {
     this._dispatcher = new AlertDispatcher(this._logger);
     const system = options.systemCollector ?? (c.system.enabled ? createSystemCollector() : false);
     if (system !== false) this.componentCollectors.set('system', system);
+    if (options.gpuCollector !== undefined) {
+      if (options.gpuCollector !== false) this.componentCollectors.set('gpu', options.gpuCollector);
+    } else if (c.gpu.enabled) {
+      this._ownGpu = true;
+      this.componentCollectors.set('gpu', this._newGpuCollector());
+    }
     for (const p of c.components) {
       if (!p.enabled) continue;
       const intervalMs = (p.interval ?? c.monitoring_interval) * 1000;
@@ -203,6 +216,12 @@ export class UnifiedPerformanceMonitor {
     this._generation++;
     this._runner.stop();
     this.scrapes.stop();
+    // The built-in GPU collector holds nvidia-smi children: end them, and start afresh next time.
+    const gpu = this.componentCollectors.get('gpu');
+    if (this._ownGpu && gpu !== undefined && typeof gpu !== 'function' && 'close' in gpu) {
+      void (gpu as GpuCollector).close();
+      this.componentCollectors.set('gpu', this._newGpuCollector());
+    }
     this._logger.info('Performance monitoring stopped');
   }
 
@@ -280,9 +299,12 @@ export class UnifiedPerformanceMonitor {
   collectorStatus(): Record<string, CollectorSummary> {
     const out: Record<string, CollectorSummary> = {};
     const st = this._runner.statuses();
-    for (const name of this.componentCollectors.keys()) {
+    for (const [name, entry] of this.componentCollectors) {
       const s = st.get(name);
+      const withStatus = entry as { status?: unknown };
+      const own = typeof entry !== 'function' && typeof withStatus.status === 'function' ? (withStatus.status as () => unknown)() : undefined;
       out[name] = {
+        ...(own !== undefined ? { detail: own } : {}),
         status: s?.status ?? 'pending',
         lastError: s?.lastError,
         lastDurationMs: s?.lastDurationMs,
@@ -407,6 +429,18 @@ export class UnifiedPerformanceMonitor {
       );
     }
     return out;
+  }
+
+  private _newGpuCollector(): GpuCollector {
+    const g = this.config.gpu;
+    return createGpuCollector({
+      intervalMs: (g.interval ?? this._interval) * 1000,
+      clock: this._clock,
+      logger: this._logger,
+      // The first reading must arrive within a tick's collector timeout.
+      startupWaitMs: Math.min(2000, this._timeoutMs() / 2),
+      ...(g.dcgm_url !== undefined ? { dcgmUrl: g.dcgm_url } : {}),
+    });
   }
 
   private _timeoutMs(): number {

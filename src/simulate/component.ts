@@ -5,20 +5,15 @@
  * (low convergence and proprioceptive accuracy, slow sensory-motor loop, a
  * membrane hierarchy that is not A000081).
  */
+import { Prng } from './prng.js';
 
 export type SimComponent = 'dtesn' | 'echo_self' | 'embodied';
 export type ComponentScenario = 'healthy' | 'degraded';
 
-/** A small deterministic PRNG (mulberry32), so runs are repeatable. */
+/** Uniform [0, 1) draws from the simulators' seeded PRNG, so runs are repeatable. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));

@@ -7,10 +7,18 @@
 import { matchesLabels, seriesKey } from '../core/labels.js';
 import type { Labels, Sample } from '../core/types.js';
 
+/** One series' points in a time range, oldest first. */
+export interface SeriesPoints {
+  readonly labels: Labels;
+  readonly points: { t: number; v: number }[];
+}
+
 /** What analyze/ and server/ read. */
 export interface SeriesReader {
   latest(name: string, match?: Labels): Sample[];
   range(name: string, match: Labels | undefined, from: number, to: number): Sample[];
+  /** The same points as `range`, grouped per series (no per-point labels or keys to rebuild). */
+  rangeSeries(name: string, match: Labels | undefined, from: number, to: number): SeriesPoints[];
 }
 
 interface Ring {
@@ -110,6 +118,24 @@ export class SeriesStore implements SeriesReader {
         const t = r.t[i]!;
         if (t >= from && t <= to) out.push({ name: r.name, labels: r.labels, t, v: r.v[i]! });
       }
+    }
+    return out;
+  }
+
+  rangeSeries(name: string, match: Labels | undefined, from: number, to: number): SeriesPoints[] {
+    const out: SeriesPoints[] = [];
+    const set = this._byName.get(name);
+    if (set === undefined) return out;
+    for (const r of set) {
+      if (!matchesLabels(r.labels, match)) continue;
+      const cap = r.t.length;
+      const points: { t: number; v: number }[] = [];
+      for (let k = 0; k < r.size; k++) {
+        const i = (r.head - r.size + k + cap) % cap;
+        const t = r.t[i]!;
+        if (t >= from && t <= to) points.push({ t, v: r.v[i]! });
+      }
+      if (points.length > 0) out.push({ labels: r.labels, points });
     }
     return out;
   }

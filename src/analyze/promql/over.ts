@@ -15,7 +15,7 @@
  * window) is left out, not reported as 0.
  */
 import { seriesKey } from '../../core/labels.js';
-import type { Labels, Sample } from '../../core/types.js';
+import type { Labels } from '../../core/types.js';
 import type { SeriesReader } from '../../store/series.js';
 import type { Point } from './point.js';
 import { histogramQuantile, parseBucketBound, type Bucket } from './quantile.js';
@@ -135,24 +135,14 @@ function perSeries(
   endMs: number,
   fn: (points: Point[]) => number | undefined,
 ): LabeledValue[] {
-  const bySeries = new Map<string, { labels: Labels; points: Point[] }>();
-  for (const s of read.range(name, match, startMs, endMs)) addSample(bySeries, s);
   const out: LabeledValue[] = [];
-  for (const key of [...bySeries.keys()].sort()) {
-    const g = bySeries.get(key)!;
-    // A ring holds samples in arrival order; PromQL sees them in time order.
-    if (!isSorted(g.points)) g.points.sort((a, b) => a.t - b.t);
-    const value = fn(g.points);
+  for (const g of read.rangeSeries(name, match, startMs, endMs)) {
+    // PromQL sees points in time order; a reader that does not keep them so is sorted here.
+    const points: Point[] = isSorted(g.points) ? g.points : [...g.points].sort((a, b) => a.t - b.t);
+    const value = fn(points);
     if (value !== undefined) out.push({ labels: g.labels, value });
   }
   return out;
-}
-
-function addSample(bySeries: Map<string, { labels: Labels; points: Point[] }>, s: Sample): void {
-  const key = seriesKey(s.name, s.labels);
-  let g = bySeries.get(key);
-  if (g === undefined) bySeries.set(key, (g = { labels: s.labels, points: [] }));
-  g.points.push({ t: s.t, v: s.v });
 }
 
 /** `sum without(drop)` over per-series values, keyed by the remaining label set. */
