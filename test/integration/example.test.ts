@@ -9,7 +9,7 @@ test('the seed demo scenario runs end to end from examples/ against the built pa
   const out = join(mkdtempSync(join(tmpdir(), 'ep-demo-')), 'metrics.json');
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/demo_performance_monitoring.ts', '6', out], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /Collectors: system, aphrodite, dtesn, echo_self/);
+  assert.match(r.stdout, /Collectors: system, gpu, aphrodite, dtesn, echo_self/);
   assert.match(r.stdout, /🚨 WARNING: High request latency/);
   assert.match(r.stdout, /🚨 CRITICAL: Low token throughput/);
   assert.match(r.stdout, /↳ urgent: paging on-call for aphrodite\/token_throughput/);
