@@ -32,14 +32,13 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
   });
   let n = 0;
   monitor.onTick((snap) => {
-    const firing = monitor.alertsHistory.toArray().filter((a) => a.status === 'firing').length;
-    const line = formatStatusLine(snap, firing, monitor.collectorStatus());
+    // Not a terminal: one line every 10 ticks, not a flood (and no work for the other nine).
+    if (!tty && n++ % 10 !== 0) return;
+    const line = formatStatusLine(snap, monitor.firingAlerts().length, monitor.collectorStatus());
     if (tty) {
       out.write('\r\x1b[2K' + line);
       statusShown = true;
-    } else if (n++ % 10 === 0) {
-      out.write(line + '\n'); // not a terminal: one line every 10 ticks, not a flood
-    }
+    } else out.write(line + '\n');
   });
   try {
     await system.start();

@@ -39,7 +39,7 @@ export function attachEchoDash(monitor: UnifiedPerformanceMonitor, clock: Clock,
     writer.writeAlert(alert);
   });
   monitor.onTick((snapshot) => {
-    writer.writeDashboard(snapshot, monitor.alertsHistory.toArray().filter((a) => a.status === 'firing'));
+    writer.writeDashboard(snapshot, monitor.firingAlerts());
   });
   return writer;
 }

@@ -266,6 +266,11 @@ export class UnifiedPerformanceMonitor {
     return this.metricsHistory.at(-1);
   }
 
+  /** Alerts firing now. */
+  firingAlerts(): PerformanceAlert[] {
+    return this._lifecycle.active();
+  }
+
   /** Incidents that started within the last `hours`, plus any still firing. */
   getRecentAlerts(hours = 1): PerformanceAlert[] {
     if (!(typeof hours === 'number' && hours >= 0)) {

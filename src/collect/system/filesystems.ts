@@ -78,6 +78,13 @@ export function fsUsage(st: StatfsFigures): FsUsage {
   return { sizeBytes, availBytes, percent };
 }
 
+/**
+ * Filesystems served over a network (or by a user-space daemon) whose statfs can
+ * hang when the server is gone; local ones answer in microseconds and are
+ * stat'ed synchronously, which spares a threadpool round trip per mount per tick.
+ */
+const NETWORK_FS = /^(nfs4?|cifs|smb3?|smbfs|ceph|glusterfs|fuse(\..*)?|9p|afs|lustre|gpfs|beegfs|ocfs2|davfs)$/;
+
 export interface FilesystemsOptions {
   /** The mount table; undefined where there is none (non-Linux): only `/` is reported then. */
   readonly mountsFile: string | undefined;
@@ -97,6 +104,8 @@ export class FilesystemsReader {
   private _text: string | undefined;
   private _mounts: MountEntry[] = [];
   private _paths: string[] = ['/'];
+  /** Per path: a network filesystem, whose statfs may hang and so runs off-thread with a deadline. */
+  private _remote: boolean[] = [false];
   private _rootIndex = 0;
   private _rounds = 0;
 
@@ -107,7 +116,7 @@ export class FilesystemsReader {
   async read(emit: Emit, signal?: AbortSignal): Promise<void> {
     if (++this._rounds % this._o.refreshEvery === 0) this._refresh();
     const mounts = this._mounts;
-    const results = await this._o.guard.statAll(this._paths, this._o.timeoutMs, signal);
+    const results = await this._o.guard.statAll(this._paths, this._o.timeoutMs, signal, this._remote);
     for (let i = 0; i < mounts.length; i++) {
       const m = mounts[i]!;
       const r = results[i]!;
@@ -145,7 +154,11 @@ export class FilesystemsReader {
     this._text = text;
     this._mounts = parseMounts(text);
     this._paths = this._mounts.map((m) => m.mountpoint);
+    this._remote = this._mounts.map((m) => NETWORK_FS.test(m.labels['fstype'] ?? ''));
     this._rootIndex = this._paths.indexOf('/');
-    if (this._rootIndex < 0) this._rootIndex = this._paths.push('/') - 1;
+    if (this._rootIndex < 0) {
+      this._rootIndex = this._paths.push('/') - 1;
+      this._remote.push(false);
+    }
   }
 }

@@ -8,7 +8,7 @@
  * has not returned is reported stuck and not called again until it does —
  * node_exporter's stuckMounts map does the same (collector/filesystem_linux.go).
  */
-import { promises as fsp, type StatsFs } from 'node:fs';
+import { promises as fsp, statfsSync, type StatsFs } from 'node:fs';
 import { ABORTED, settleWithin } from './timeout.js';
 
 /** The statfs fields the collector uses. */
@@ -21,6 +21,8 @@ export type StatfsOutcome =
   | { readonly kind: 'stuck' }
   /** The collection was aborted before the call answered: no verdict. */
   | { readonly kind: 'aborted' };
+
+const asyncStatfs = (p: string): Promise<StatfsFigures> => fsp.statfs(p);
 
 const STUCK: StatfsOutcome = Object.freeze({ kind: 'stuck' });
 const NO_VERDICT: StatfsOutcome = Object.freeze({ kind: 'aborted' });
@@ -36,9 +38,19 @@ export class StatfsGuard {
    * @param _within how to wait with a deadline (defaults to settleWithin)
    */
   constructor(
-    private readonly _statfs: (path: string) => Promise<StatfsFigures> = (p) => fsp.statfs(p),
+    private readonly _statfs: (path: string) => Promise<StatfsFigures> = asyncStatfs,
     private readonly _within: Within = settleWithin,
+    // With a stand-in async statfs (tests), local mounts go through it too.
+    private readonly _statfsSync: ((path: string) => StatfsFigures) | undefined = _statfs === asyncStatfs ? (p) => statfsSync(p) : undefined,
   ) {}
+
+  private _statLocal(path: string): StatfsOutcome {
+    try {
+      return { kind: 'ok', st: this._statfsSync!(path) };
+    } catch (e) {
+      return { kind: 'error', error: e instanceof Error ? e : new Error(String(e)) };
+    }
+  }
 
   /** Paths whose statfs has not returned yet. */
   get stuck(): ReadonlySet<string> {
@@ -50,12 +62,16 @@ export class StatfsGuard {
    * `timeoutMs` (the rest are 'stuck'), or when `signal` aborts (the rest get
    * no verdict). Never rejects.
    */
-  async statAll(paths: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<StatfsOutcome[]> {
+  async statAll(paths: readonly string[], timeoutMs: number, signal?: AbortSignal, remote?: readonly boolean[]): Promise<StatfsOutcome[]> {
     if (signal?.aborted === true) return paths.map(() => NO_VERDICT);
     const out: (StatfsOutcome | undefined)[] = new Array<StatfsOutcome | undefined>(paths.length).fill(undefined);
     const waits: Promise<void>[] = [];
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
+      if (remote !== undefined && remote[i] === false && this._statfsSync !== undefined) {
+        out[i] = this._statLocal(path);
+        continue;
+      }
       if (this._inFlight.has(path)) {
         out[i] = STUCK;
         continue;
@@ -80,6 +96,7 @@ export class StatfsGuard {
         ),
       );
     }
+    if (waits.length === 0) return out.map((o) => o ?? STUCK);
     let late = STUCK;
     if (waits.length > 0 && (await this._within(Promise.all(waits), timeoutMs, signal)) === ABORTED) late = NO_VERDICT;
     return out.map((o) => o ?? late);
