@@ -26,7 +26,7 @@ export interface ServerOptions {
   readonly requestTimeoutMs?: number;
   /** Time an idle keep-alive connection is kept open between requests. */
   readonly keepAliveTimeoutMs?: number;
-  /** Requests served on one keep-alive connection before the server closes it. */
+  /** Requests served on one keep-alive connection before the server closes it; 0 = no limit (the default). */
   readonly maxRequestsPerSocket?: number;
   /** Largest request body accepted; more is answered 413. */
   readonly bodyLimit?: number;
@@ -62,7 +62,8 @@ export const serverDefaults = Object.freeze({
   // 5 s, Node's default: an idle scraper connection must not hold one of
   // `maxConnections` for a whole scrape interval.
   keepAliveTimeoutMs: 5_000,
-  maxRequestsPerSocket: 1000,
+  // 0 = unlimited: Node answers 503 past the limit, which a steady pusher on one keep-alive connection would hit.
+  maxRequestsPerSocket: 0,
   bodyLimit: 1024 * 1024, // 1 MiB
 });
 
@@ -74,7 +75,7 @@ const limits: Record<Exclude<keyof typeof serverDefaults, 'host'>, Limit> = {
   maxConnections: { min: 1, max: 1_000_000 },
   requestTimeoutMs: { min: 1, max: 3_600_000 },
   keepAliveTimeoutMs: { min: 1, max: 3_600_000 },
-  maxRequestsPerSocket: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  maxRequestsPerSocket: { min: 0, max: Number.MAX_SAFE_INTEGER },
   bodyLimit: { min: 1, max: 1024 * 1024 * 1024 },
 };
 
