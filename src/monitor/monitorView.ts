@@ -5,17 +5,9 @@
  */
 import type { MetricFamily } from '../core/exposition/index.js';
 import { toFamilies, type SeriesMeta } from '../export/families.js';
+import { helpFor } from './metricHelp.js';
 import type { MonitorView } from '../server/index.js';
 import type { UnifiedPerformanceMonitor } from './unifiedMonitor.js';
-
-const SELF_HELP: Record<string, string> = {
-  echo_perf_collector_up: 'Whether the collector\'s last run succeeded (1) or not (0).',
-  echo_perf_collector_duration_seconds: 'Wall time of the collector\'s last run.',
-  echo_perf_ticks_total: 'Collection ticks completed.',
-  up: 'Whether the last scrape of the target succeeded (1) or not (0).',
-  scrape_duration_seconds: 'Duration of the last scrape of the target.',
-  scrape_samples_scraped: 'Samples the last scrape of the target exposed.',
-};
 
 export function monitorView(m: UnifiedPerformanceMonitor): MonitorView {
   return {
@@ -29,7 +21,7 @@ export function monitorView(m: UnifiedPerformanceMonitor): MonitorView {
         }
         return undefined;
       };
-      return toFamilies(m.store.latestAll(), lookup, (f) => SELF_HELP[f]);
+      return toFamilies(m.store.latestAll(), lookup, helpFor);
     },
     status(): unknown {
       return m.getPerformanceSummary();

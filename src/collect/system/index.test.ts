@@ -75,7 +75,7 @@ void test('two collections on a fake /proc + /sys give exact psutil-style percen
   assert.ok(samples.every((s) => s.t === at && Number.isFinite(s.v)));
   const got = byKey(samples);
   const want = new Map<string, number>([
-    ['cpu_count', 2],
+    ['cpu_cores', 2],
     ['cpu_usage', 25],
     ['cpu_core_usage{core="0"}', 50],
     ['cpu_core_usage{core="1"}', 0],
@@ -162,7 +162,7 @@ void test('a file that vanishes after construction is noted once; the other fami
 void test('on a platform without /proc the node:os fallback reports what it can and notes the rest', async () => {
   const c = createSystemCollector({ platform: 'darwin' });
   const names = new Set((await c.collect(1, signal)).map((s) => s.name));
-  for (const n of ['cpu_count', 'memory_usage', 'memory_total_bytes', 'load_average_1m', 'disk_usage', 'process_resident_memory_bytes']) {
+  for (const n of ['cpu_cores', 'memory_usage', 'memory_total_bytes', 'load_average_1m', 'disk_usage', 'process_resident_memory_bytes']) {
     assert.ok(names.has(n), n);
   }
   for (const n of ['disk_read_bytes_per_second', 'network_receive_bytes_per_second', 'filesystem_usage', 'swap_usage']) {

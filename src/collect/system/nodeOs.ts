@@ -44,7 +44,7 @@ export function portableNotes(platform: NodeJS.Platform): string[] {
   return notes;
 }
 
-/** Emits cpu_count, cpu_usage, cpu_core_usage{core}, memory_* and load_average_* from node:os. */
+/** Emits cpu_cores, cpu_usage, cpu_core_usage{core}, memory_* and load_average_* from node:os. */
 export class NodeOsReader {
   private _prev: os.CpuInfo[];
   private readonly _coreLabels: Labels[] = [];
@@ -56,7 +56,7 @@ export class NodeOsReader {
   read(emit: Emit): void {
     const cur = os.cpus();
     const prev = this._prev;
-    if (cur.length > 0) emit('cpu_count', cur.length);
+    if (cur.length > 0) emit('cpu_cores', cur.length);
     if (cur.length === prev.length) {
       emit('cpu_usage', cpuTimesBusyPercent(sumTimes(prev), sumTimes(cur)));
       for (let i = 0; i < cur.length; i++) {

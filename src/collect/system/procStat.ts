@@ -76,7 +76,7 @@ export function parseProcStat(text: string, into: CpuTicks): CpuTicks {
   return into;
 }
 
-/** Reads /proc/stat; emits cpu_count, cpu_usage and cpu_core_usage{core}. */
+/** Reads /proc/stat; emits cpu_cores, cpu_usage and cpu_core_usage{core}. */
 export class ProcStatReader {
   private _prev = new CpuTicks();
   private _cur = new CpuTicks();
@@ -97,7 +97,7 @@ export class ProcStatReader {
   read(emit: Emit): void {
     const cur = parseProcStat(this._file.read(), this._cur);
     const prev = this._prev;
-    if (cur.count > 0) emit('cpu_count', cur.count);
+    if (cur.count > 0) emit('cpu_cores', cur.count);
     emit('cpu_usage', busyPercent(prev.all, cur.all));
     for (let i = 0; i < cur.count; i++) {
       const id = cur.ids[i]!;

@@ -35,10 +35,10 @@ void test('real host: memory_usage is (MemTotal − MemAvailable) / MemTotal fro
   assert.equal(value(samples, 'memory_total_bytes'), kb('MemTotal') * 1024);
 });
 
-void test('real host: cpu_count equals the cpuN lines of /proc/stat; CPU % are within 0..100, one per core', { skip }, async () => {
+void test('real host: cpu_cores equals the cpuN lines of /proc/stat; CPU % are within 0..100, one per core', { skip }, async () => {
   const { samples } = await collectOnce();
   const n = readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).length;
-  assert.equal(value(samples, 'cpu_count'), n);
+  assert.equal(value(samples, 'cpu_cores'), n);
   const usage = value(samples, 'cpu_usage');
   assert.ok(usage !== undefined && usage >= 0 && usage <= 100, String(usage));
   const cores = samples.filter((s) => s.name === 'cpu_core_usage');
