@@ -9,14 +9,13 @@ import { SystemClock, type Clock, type Timer } from '../core/clock.js';
 import { EchoPerfError, describeError } from '../core/errors.js';
 import { createStreamLogger, type Logger } from '../core/logger.js';
 import { SNAPSHOT_FIELDS, type PerformanceMetrics, type SnapshotField } from '../core/snapshot.js';
-import type { Collector, CollectorFn, MetricType, Sample } from '../core/types.js';
+import type { Collector, CollectorFn, Sample } from '../core/types.js';
 
-type ScrapeTargetFamilies = ReadonlyMap<string, { readonly type: MetricType }>;
-import { loadConfigFile, parseConfig, type EchoPerfConfig, type EchoPerfConfigInput } from '../config/index.js';
-import { CollectorRunner, type CollectorEntry, type CollectorStatus } from '../collect/runner.js';
+import { loadConfigFile, parseConfig, type EchoPerfConfig } from '../config/index.js';
+import { CollectorRunner, type CollectorEntry } from '../collect/runner.js';
 import { createSystemCollector } from '../collect/system/index.js';
-import { createGpuCollector, type GpuCollector } from '../collect/gpu/index.js';
-import { ScrapeManager, type TargetStatus } from '../collect/scrape/index.js';
+import type { GpuCollector } from '../collect/gpu/index.js';
+import { ScrapeManager } from '../collect/scrape/index.js';
 import { deriveFromScrapes } from '../analyze/derive.js';
 import { scrapeSpecs, seriesCapacity } from './scrapeSpecs.js';
 import { BoundedHistory } from '../store/history.js';
@@ -27,61 +26,19 @@ import type { Freshness } from '../analyze/staleness.js';
 import type { Finding } from '../analyze/finding.js';
 import { evaluateRules } from './rules.js';
 import { deriveEngines, engineSources, engineStalls } from './engines.js';
-import { canonicalComponent } from '../core/components.js';
-import { HeldValues, pushedCollector } from '../collect/components/held.js';
-import { pullCollector } from '../collect/components/pull.js';
-import { parseComponentPayload, type PayloadResult } from '../collect/components/payload.js';
-import { USER_AGENT } from '../collect/scrape/index.js';
+import { deriveSources, freshTargetSamples } from './scrapeView.js';
+import type { PayloadResult } from '../collect/components/payload.js';
+import { ingestPush } from './pushIngest.js';
 import type { PerformanceAlert } from '../alert/alert.js';
 import { AlertLifecycle } from '../alert/lifecycle.js';
 import { AlertDispatcher, type AlertHandler } from '../notify/dispatch.js';
 import { buildSnapshot, emptySnapshot } from './snapshotView.js';
 import { thresholdsFromConfig } from './thresholdsFromConfig.js';
+import { newGpuCollector, pullCollectors } from './builtins.js';
+import { collectorSummaries, componentStates } from './status.js';
+import type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickListener } from './types.js';
 
-export interface MonitorOptions {
-  /** Path of a JSON config file in the seed's shape. */
-  configPath?: string;
-  /** A config object in the config file's shape (wins over configPath). */
-  config?: EchoPerfConfigInput;
-  /** Time source; tests pass a ManualClock. */
-  clock?: Clock;
-  logger?: Logger;
-  /** Replaces the built-in host collector registered as `system` (false: none). */
-  systemCollector?: Collector | false;
-  /** Replaces the built-in GPU collector registered as `gpu` (false: none). */
-  gpuCollector?: Collector | false;
-}
-
-export interface CollectorSummary {
-  status: CollectorStatus['status'];
-  lastError: string | undefined;
-  lastDurationMs: number | undefined;
-  lastRunAt: number | undefined;
-  lastSuccessAt: number | undefined;
-  samples: number;
-  errorsTotal: number;
-  timeoutsTotal: number;
-  /** The collector's own account of itself, when it gives one (e.g. the GPU collector: which tool, why unavailable). */
-  detail?: unknown;
-}
-
-export interface PerformanceSummary {
-  timestamp: number;
-  monitoringActive: boolean;
-  metricsCount: number;
-  alertsCount: number;
-  currentMetrics: PerformanceMetrics | undefined;
-  recentAlerts: PerformanceAlert[];
-  performanceTrends: Record<string, Trend>;
-  collectors: Record<string, CollectorSummary>;
-  /** Scrape targets by name: health (up/down), last error, last duration. */
-  targets: Record<string, TargetStatus>;
-}
-
-/** A component's state as the integrated system reports it. */
-export type ComponentState = 'active' | 'stale' | 'down' | 'disabled' | 'pending';
-
-export type TickListener = (snapshot: PerformanceMetrics, events: readonly PerformanceAlert[]) => void;
+export type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickListener } from './types.js';
 
 /** Prometheus's lookback: a series with no sample for this long is gone. */
 const STALE_MS = 5 * 60_000;
@@ -147,25 +104,9 @@ export class UnifiedPerformanceMonitor {
       if (options.gpuCollector !== false) this.componentCollectors.set('gpu', options.gpuCollector);
     } else if (c.gpu.enabled) {
       this._ownGpu = true;
-      this.componentCollectors.set('gpu', this._newGpuCollector());
+      this.componentCollectors.set('gpu', newGpuCollector(this.config, this._clock, this._logger, this._timeoutMs()));
     }
-    for (const p of c.components) {
-      if (!p.enabled) continue;
-      const intervalMs = (p.interval ?? c.monitoring_interval) * 1000;
-      this.componentCollectors.set(
-        p.name,
-        pullCollector({
-          name: p.name,
-          url: p.url,
-          format: p.format,
-          intervalMs,
-          timeoutMs: this._timeoutMs(),
-          maxAgeMs: c.stale_after_intervals * Math.max(intervalMs, this._interval * 1000),
-          limits: { maxSamples: c.max_samples_per_collector },
-          userAgent: USER_AGENT,
-        }),
-      );
-    }
+    for (const [name, collector] of pullCollectors(c, this._timeoutMs())) this.componentCollectors.set(name, collector);
   }
 
   /** The time source this monitor runs on. */
@@ -220,7 +161,7 @@ export class UnifiedPerformanceMonitor {
     const gpu = this.componentCollectors.get('gpu');
     if (this._ownGpu && gpu !== undefined && typeof gpu !== 'function' && 'close' in gpu) {
       void (gpu as GpuCollector).close();
-      this.componentCollectors.set('gpu', this._newGpuCollector());
+      this.componentCollectors.set('gpu', newGpuCollector(this.config, this._clock, this._logger, this._timeoutMs()));
     }
     this._logger.info('Performance monitoring stopped');
   }
@@ -302,25 +243,7 @@ export class UnifiedPerformanceMonitor {
 
   /** Per collector: status (pending, ok, error, timeout), last error, last duration. */
   collectorStatus(): Record<string, CollectorSummary> {
-    const out: Record<string, CollectorSummary> = {};
-    const st = this._runner.statuses();
-    for (const [name, entry] of this.componentCollectors) {
-      const s = st.get(name);
-      const withStatus = entry as { status?: unknown };
-      const own = typeof entry !== 'function' && typeof withStatus.status === 'function' ? (withStatus.status as () => unknown)() : undefined;
-      out[name] = {
-        ...(own !== undefined ? { detail: own } : {}),
-        status: s?.status ?? 'pending',
-        lastError: s?.lastError,
-        lastDurationMs: s?.lastDurationMs,
-        lastRunAt: s?.lastRunAt,
-        lastSuccessAt: s?.lastSuccessAt,
-        samples: s?.lastSamples ?? 0,
-        errorsTotal: s?.errorsTotal ?? 0,
-        timeoutsTotal: s?.timeoutsTotal ?? 0,
-      };
-    }
-    return out;
+    return collectorSummaries(this.componentCollectors, this._runner.statuses());
   }
 
   /**
@@ -329,21 +252,9 @@ export class UnifiedPerformanceMonitor {
    * returned. The component appears in `componentCollectors` on its first push.
    */
   acceptPush(component: string, body: string, contentType: string): PayloadResult & { component: string } {
-    const name = canonicalComponent(component);
-    const existing = this.componentCollectors.get(name);
-    const held = existing !== undefined && typeof existing !== 'function' && 'held' in existing ? (existing as { held: HeldValues }).held : undefined;
-    if (existing !== undefined && held === undefined) {
-      return { ok: false, component: name, errors: [{ field: 'component', value: component, expected: 'a component not collected in-process or pulled (this one is)' }] };
-    }
-    const r = parseComponentPayload(name, body, contentType, this._clock.now(), { maxSamples: this.config.max_samples_per_collector });
-    if (!r.ok) return { ...r, component: name };
-    if (held === undefined) {
-      const c = pushedCollector(name, new HeldValues(), () => this.config.stale_after_intervals * this._interval * 1000);
-      c.held.update(r.samples);
-      this.componentCollectors.set(name, c);
-    } else held.update(r.samples);
-    return { ...r, component: name };
+    return ingestPush(this.componentCollectors, this.config, this._clock.now(), () => this._interval * 1000, component, body, contentType);
   }
+
 
   /**
    * Raises a condition that holds until cleared: it fires as an alert at the next
@@ -359,15 +270,7 @@ export class UnifiedPerformanceMonitor {
 
   /** Per component (collectors, pushed and pulled components, scrape targets): active, stale, down, disabled or pending. */
   componentStates(): Record<string, ComponentState> {
-    const out: Record<string, ComponentState> = {};
-    const st = this._runner.statuses();
-    for (const name of this.componentCollectors.keys()) {
-      const s = st.get(name)?.status ?? 'pending';
-      out[name] = s === 'error' || s === 'timeout' ? 'down' : this._freshness.get(name) === 'stale' ? 'stale' : s === 'ok' ? 'active' : 'pending';
-    }
-    for (const [name, t] of Object.entries(this.scrapes.statuses())) out[name] = t.health === 'up' ? 'active' : t.health === 'down' ? 'down' : 'pending';
-    for (const p of this.config.components) if (!p.enabled) out[p.name] = 'disabled';
-    return out;
+    return componentStates(this.config, this.componentCollectors, this._runner.statuses(), this._freshness, this.scrapes.statuses());
   }
 
   /** Writes `{ timestamp, metrics, alerts }` (the seed's file) atomically: temp file + rename. */
@@ -412,41 +315,6 @@ export class UnifiedPerformanceMonitor {
     ];
   }
 
-  private *_deriveSources(): Iterable<{ job: string; families: ScrapeTargetFamilies; sampleFamily: ReadonlyMap<string, string> }> {
-    // Engines get unified metrics instead (monitor/engines.ts).
-    const engines = new Set(this.config.engines.map((e) => e.name));
-    for (const t of this.scrapes.targets.values()) {
-      if (!engines.has(t.spec.name)) yield { job: t.spec.name, families: t.families, sampleFamily: t.sampleFamily };
-    }
-  }
-
-  /** `up` and scrape figures of targets scraped recently enough to count as current. */
-  private _freshTargetSamples(at: number): Sample[] {
-    const out: Sample[] = [];
-    for (const t of this.scrapes.targets.values()) {
-      const st = t.status;
-      if (st.lastScrapeAt === undefined || at - st.lastScrapeAt > 2 * t.spec.intervalMs) continue;
-      const l = t.targetLabels();
-      out.push(
-        { name: 'up', labels: l, t: st.lastScrapeAt, v: st.health === 'up' ? 1 : 0 },
-        { name: 'scrape_duration_seconds', labels: l, t: st.lastScrapeAt, v: (st.lastDurationMs ?? 0) / 1000 },
-        { name: 'scrape_samples_scraped', labels: l, t: st.lastScrapeAt, v: st.lastSamples },
-      );
-    }
-    return out;
-  }
-
-  private _newGpuCollector(): GpuCollector {
-    const g = this.config.gpu;
-    return createGpuCollector({
-      intervalMs: (g.interval ?? this._interval) * 1000,
-      clock: this._clock,
-      logger: this._logger,
-      // The first reading must arrive within a tick's collector timeout.
-      startupWaitMs: Math.min(2000, this._timeoutMs() / 2),
-      ...(g.dcgm_url !== undefined ? { dcgmUrl: g.dcgm_url } : {}),
-    });
-  }
 
   private _timeoutMs(): number {
     const explicit = this.config.collector_timeout;
@@ -487,9 +355,9 @@ export class UnifiedPerformanceMonitor {
     this.store.append(collected);
     const windowMs = this.config.rate_window * 1000;
     const engines = engineSources(this.config, this.scrapes);
-    const derived = deriveFromScrapes(this.store, this._deriveSources(), at, windowMs).concat(deriveEngines(this.store, engines, at, windowMs));
+    const derived = deriveFromScrapes(this.store, deriveSources(this.config, this.scrapes), at, windowMs).concat(deriveEngines(this.store, engines, at, windowMs));
     this.store.append(derived);
-    const view = buildSnapshot(at, collected.concat(derived, this._freshTargetSamples(at)));
+    const view = buildSnapshot(at, collected.concat(derived, freshTargetSamples(this.scrapes, at)));
     this.metricsHistory.push(view.snapshot);
 
     for (const sample of collected) {

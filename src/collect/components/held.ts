@@ -38,10 +38,11 @@ export class HeldValues {
 }
 
 /** A collector that offers what was pushed to a component. */
-export function pushedCollector(name: string, held: HeldValues, maxAgeMs: () => number): Collector & { held: HeldValues } {
+export function pushedCollector(name: string, held: HeldValues, maxAgeMs: () => number): Collector & { held: HeldValues; pushed: true } {
   return {
     name,
     held,
+    pushed: true,
     collect: (at) => Promise.resolve(held.fresh(at, maxAgeMs())),
   };
 }

@@ -1,0 +1,55 @@
+/** @module monitor/types  The shapes the monitor's API takes and returns. */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { PerformanceMetrics } from '../core/snapshot.js';
+import type { Collector } from '../core/types.js';
+import type { EchoPerfConfigInput } from '../config/index.js';
+import type { CollectorStatus } from '../collect/runner.js';
+import type { TargetStatus } from '../collect/scrape/index.js';
+import type { Trend } from '../analyze/trend.js';
+import type { PerformanceAlert } from '../alert/alert.js';
+
+export interface MonitorOptions {
+  /** Path of a JSON config file in the seed's shape. */
+  configPath?: string;
+  /** A config object in the config file's shape (wins over configPath). */
+  config?: EchoPerfConfigInput;
+  /** Time source; tests pass a ManualClock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Replaces the built-in host collector registered as `system` (false: none). */
+  systemCollector?: Collector | false;
+  /** Replaces the built-in GPU collector registered as `gpu` (false: none). */
+  gpuCollector?: Collector | false;
+}
+
+export interface CollectorSummary {
+  status: CollectorStatus['status'];
+  lastError: string | undefined;
+  lastDurationMs: number | undefined;
+  lastRunAt: number | undefined;
+  lastSuccessAt: number | undefined;
+  samples: number;
+  errorsTotal: number;
+  timeoutsTotal: number;
+  /** The collector's own account of itself, when it gives one (e.g. the GPU collector: which tool, why unavailable). */
+  detail?: unknown;
+}
+
+export interface PerformanceSummary {
+  timestamp: number;
+  monitoringActive: boolean;
+  metricsCount: number;
+  alertsCount: number;
+  currentMetrics: PerformanceMetrics | undefined;
+  recentAlerts: PerformanceAlert[];
+  performanceTrends: Record<string, Trend>;
+  collectors: Record<string, CollectorSummary>;
+  /** Scrape targets by name: health (up/down), last error, last duration. */
+  targets: Record<string, TargetStatus>;
+}
+
+/** A component's state as the integrated system reports it. */
+export type ComponentState = 'active' | 'stale' | 'down' | 'disabled' | 'pending';
+
+export type TickListener = (snapshot: PerformanceMetrics, events: readonly PerformanceAlert[]) => void;
