@@ -1,7 +1,8 @@
 /**
  * @module cli/demoView
  * What `echo-perf demo` reads back from the monitor each tick (per-engine
- * unified metrics from the store) and the compact status line it prints.
+ * unified metrics from the store), the compact status line it prints, and the
+ * terminal it prints to.
  */
 import type { Sample } from '../core/types.js';
 import type { PerformanceMetrics } from '../core/snapshot.js';
@@ -67,4 +68,36 @@ export function formatDemoStatus(
   const parts = [`${clock(elapsedMs)} ${phase}`, ...engines.map(([n, r]) => formatEngine(n, r)), `fleet ${int(snap.tokenThroughput)} tok/s`];
   parts.push(firing === 0 ? 'no alert firing' : `${firing} firing`);
   return parts.join(' │ ');
+}
+
+/** Prints whole lines, and the status line: rewritten in place on a terminal, one line every 5 s otherwise. */
+export class Terminal {
+  private _shown = false;
+  private _lastPlainMs = -Infinity;
+  constructor(
+    private readonly _out: (s: string) => void,
+    private readonly _tty: boolean,
+    private readonly _columns: number,
+  ) {}
+
+  line(s: string): void {
+    this.clear();
+    this._out(s + '\n');
+  }
+
+  status(s: string, elapsedMs: number): void {
+    if (this._tty) {
+      // Cut to the width: a wrapped line cannot be rewritten with \r.
+      this._out('\r\x1b[2K' + [...s].slice(0, Math.max(20, this._columns - 1)).join(''));
+      this._shown = true;
+    } else if (elapsedMs - this._lastPlainMs >= 5000) {
+      this._lastPlainMs = elapsedMs;
+      this._out(s + '\n');
+    }
+  }
+
+  clear(): void {
+    if (this._shown) this._out('\r\x1b[2K');
+    this._shown = false;
+  }
 }

@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { EchoPerfError } from '../core/errors.js';
 import { runConfigCheck, runConfigSchema } from './configCmd.js';
+import { runDemo } from './demo.js';
 import { runStart } from './start.js';
 import { runSimulateComponent } from './simulateComponent.js';
 import { runSimulateEngine } from '../simulate/engine/index.js';
@@ -20,6 +21,10 @@ const USAGE = `usage: echo-perf <command> [options]
 commands:
   start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
                           run the monitor on this machine
+  demo [--phase SECONDS | --fast] [--interval SECONDS] [--report PATH]
+                          ~4 min of simulated engines and components going through load spike,
+                          degradation, KV saturation, stall, restart and outage, with live alerts,
+                          a summary and a JSON report (--fast: ~1 min 35 s)
   config check FILE       validate a config file (exit 0 valid, 2 invalid)
   config schema           print the config file's JSON Schema
   simulate engine --flavor aphrodite|vllm|sglang|tgi|llamacpp [--port N] [--scenario NAME]
@@ -76,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
       if (sub === 'schema') return runConfigSchema(out);
       return usageError(`config: unknown subcommand ${JSON.stringify(sub ?? '')}; expected check or schema`);
     }
+    case 'demo':
+      return runDemo(rest, out);
     case 'simulate': {
       const [what, ...args] = rest;
       if (what === 'component') return runSimulateComponent(args, out);

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+interface Line {
+  /** ms since the child was spawned, when the chunk holding the line's end arrived. */
+  atMs: number;
+  text: string;
+}
+
+// The whole fast script runs (~2 min of wall time: the simulated engines run on the real clock).
+test('demo --fast: each phase fires its alert, alerts resolve, the first within 30 s, and the report is written', { timeout: 240_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ep-demo-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const report = join(dir, 'report.json');
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--fast', '--report', report], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Line[] = [];
+  let out = '';
+  let partial = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    const atMs = Date.now() - started;
+    out += d;
+    const parts = (partial + d).split('\n');
+    partial = parts.pop() ?? '';
+    for (const text of parts) lines.push({ atMs, text });
+  });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 230_000);
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(killer);
+  const wallS = (Date.now() - started) / 1000;
+  t.diagnostic(`fast demo ran ${wallS.toFixed(1)} s`);
+  const statsDir = /echo\.dash (\S+)/.exec(out)?.[1];
+  if (statsDir !== undefined) t.after(() => rmSync(statsDir, { recursive: true, force: true }));
+
+  assert.equal(code, 0, `exit ${String(code)}\n${out}\n${err}`);
+  assert.equal(lines.filter((l) => /^▶ phase \d\/9: /.test(l.text)).length, 9, out);
+  assert.match(out, /baseline: fleet [\d,]+ tok\/s.*token_throughput < [\d,]+ tok\/s/);
+  assert.match(out, /aphrodite [\d,]+ tok\/s p95 [\d.]+s kv \d+% \d+ run \d+ wait │ vllm [\d,]+ tok\/s/, 'a status line (one every 5 s when not a terminal)');
+
+  const first = lines.find((l) => l.text.includes('🚨'));
+  assert.ok(first !== undefined, out);
+  assert.ok(first.atMs < 30_000, `first alert line after ${first.atMs} ms (deadline 30 s): ${first.text}`);
+
+  const fired = (re: RegExp): void => assert.ok(lines.some((l) => l.text.includes('🚨') && re.test(l.text)), `no alert ${re}\n${out}`);
+  const resolved = (re: RegExp): void => assert.ok(lines.some((l) => l.text.includes('✅ RESOLVED') && re.test(l.text)), `no resolution ${re}\n${out}`);
+  fired(/CRITICAL: Low token throughput|WARNING: Performance degradation in token_throughput/);
+  fired(/CRITICAL: Engine aphrodite stalled/);
+  fired(/WARNING: Target aphrodite is down .*HTTP status 503/);
+  fired(/CRITICAL: Low evolution convergence/);
+  fired(/WARNING: KV cache of aphrodite/);
+  resolved(/CRITICAL: Engine aphrodite stalled/);
+  resolved(/WARNING: Target aphrodite is down .*HTTP status 503/);
+  resolved(/CRITICAL: Low evolution convergence/);
+  resolved(/Low token throughput/);
+  // Isolation: the steady engine never alerts.
+  assert.ok(!lines.some((l) => /🚨.*\(vllm\//.test(l.text)), out);
+
+  assert.match(out, /fired: \d+ CRITICAL · \d+ WARNING · \d+ INFO \(\d+ incidents\); resolved: \d+/);
+  assert.match(out, new RegExp(`report: ${report.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ snapshots, \\d+ alerts\\)`));
+  assert.ok(existsSync(report));
+  const doc = JSON.parse(readFileSync(report, 'utf8')) as { alertsHistory: { metric: string; status: string }[]; metricsHistory: unknown[] };
+  assert.ok(Array.isArray(doc.alertsHistory) && Array.isArray(doc.metricsHistory));
+  assert.ok(doc.alertsHistory.some((a) => a.metric === 'engine_stalled' && a.status === 'resolved'), JSON.stringify(doc.alertsHistory));
+  assert.ok(doc.metricsHistory.length > 60, `${doc.metricsHistory.length} snapshots`);
+});
