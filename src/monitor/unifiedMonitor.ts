@@ -70,6 +70,7 @@ export class UnifiedPerformanceMonitor {
   private _generation = 0;
   /** Whether `gpu` is the built-in collector this monitor made (and so closes on stop). */
   private _ownGpu = false;
+  private _gpuClosed = false;
   /** Per component: time of its newest sample (for staleness). */
   private readonly _lastSeen = new Map<string, number>();
   private _freshness = new Map<string, Freshness>();
@@ -141,6 +142,10 @@ export class UnifiedPerformanceMonitor {
       return;
     }
     this._generation++;
+    if (this._gpuClosed && this._ownGpu) {
+      this.componentCollectors.set('gpu', newGpuCollector(this.config, this._clock, this._logger, this._timeoutMs()));
+      this._gpuClosed = false;
+    }
     this._timer = this._clock.every(this._interval * 1000, (skipped) => this._onTimer(skipped));
     this.scrapes.start();
     this._logger.info(`Performance monitoring started (interval ${this._interval}s, ${this.componentCollectors.size} collectors)`);
@@ -157,11 +162,11 @@ export class UnifiedPerformanceMonitor {
     this._generation++;
     this._runner.stop();
     this.scrapes.stop();
-    // The built-in GPU collector holds nvidia-smi children: end them, and start afresh next time.
+    // The built-in GPU collector holds nvidia-smi children: end them; the next start makes a new one.
     const gpu = this.componentCollectors.get('gpu');
     if (this._ownGpu && gpu !== undefined && typeof gpu !== 'function' && 'close' in gpu) {
       void (gpu as GpuCollector).close();
-      this.componentCollectors.set('gpu', newGpuCollector(this.config, this._clock, this._logger, this._timeoutMs()));
+      this._gpuClosed = true;
     }
     this._logger.info('Performance monitoring stopped');
   }
