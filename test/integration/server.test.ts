@@ -1,14 +1,10 @@
 // The HTTP stage over real sockets on 127.0.0.1: what it serves, its limits,
 // its secure defaults, and a real Prometheus scraping it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -16,6 +12,8 @@ import { parseExposition } from '../../src/core/exposition/index.js';
 import type { MetricFamily } from '../../src/core/exposition/index.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { bearerAuth, createServer, isLoopbackHost } from '../../src/server/index.js';
+import { requirePeer } from '../helpers/peers.js';
+import { startPrometheus, waitFor } from '../helpers/prometheus.js';
 import type { EchoPerfServer, MonitorView, ServerOptions } from '../../src/server/index.js';
 
 // A label value that needs every escape the formats have: quote, backslash, newline.
@@ -327,33 +325,6 @@ test('bearerAuth: 401 with WWW-Authenticate without or with a wrong token, throu
   assert.equal((await fetch(`${url}/metrics`)).status, 200);
 });
 
-/** The binary's path; skips the test without it, and fails it when REQUIRE_PEERS=1 (as in CI). */
-function requirePeer(t: TestContext, name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not in this directory; try the next
-    }
-  }
-  if (process.env.REQUIRE_PEERS === '1') assert.fail(`${name} is not on PATH and REQUIRE_PEERS=1`);
-  t.skip(`${name} is not on PATH`);
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 interface PromVector {
   status: string;
   data: { result: { metric: Record<string, string>; value: [number, string] }[] };
@@ -372,54 +343,13 @@ test('a real Prometheus scrapes /metrics (OpenMetrics, gzip) and reads the value
       done();
     });
   });
-  const dir = mkdtempSync(join(tmpdir(), 'ep-prom-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const config = join(dir, 'prometheus.yml');
-  writeFileSync(
-    config,
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  scrape_timeout: 1s',
-      'scrape_configs:',
-      '  - job_name: echo',
-      '    static_configs:',
-      `      - targets: ['127.0.0.1:${port}']`,
-      '',
-    ].join('\n'),
-  );
-  const promPort = await freePort();
-  const prom = spawn(
-    bin,
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  prom.stderr.setEncoding('utf8').on('data', (d: string) => (log = (log + d).slice(-4000)));
-  const exited = new Promise<void>((r) => prom.once('exit', () => r()));
-  t.after(async () => {
-    prom.kill('SIGTERM');
-    const killer = setTimeout(() => prom.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(killer);
-  });
-
+  const prom = await startPrometheus(bin, `  - job_name: echo\n    scrape_timeout: 1s\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  t.after(() => prom.stop());
   const query = async (q: string): Promise<PromVector | undefined> => {
-    try {
-      const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`);
-      return r.ok ? ((await r.json()) as PromVector) : undefined;
-    } catch {
-      return undefined; // not listening yet
-    }
+    const r = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(q)}`);
+    return r.ok ? ((await r.json()) as PromVector) : undefined;
   };
-  const deadline = Date.now() + 30_000;
-  let up: string | undefined;
-  while (Date.now() < deadline && prom.exitCode === null) {
-    up = (await query('up{job="echo"}'))?.data.result[0]?.value[1];
-    if (up === '1') break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.equal(up, '1', `Prometheus never saw the target up; its log:\n${log}`);
+  await waitFor('up{job="echo"} == 1', async () => ((await query('up{job="echo"}'))?.data.result[0]?.value[1] === '1' ? true : undefined));
 
   const gauge = await query('echo_gpu_utilization_ratio{gpu="0"}');
   assert.equal(gauge?.data.result[0]?.value[1], '0.75');
