@@ -29,7 +29,16 @@ export interface Trend {
   relativeChange: number;
   direction: 'improving' | 'degrading' | 'stable';
   samples: number;
+  /** Share of the window's variance the fitted line explains (R², 0..1). */
+  r2: number;
 }
+
+/**
+ * A line must explain at least this share of the variance before its slope
+ * counts as a trend: the seed's slope-only check fired on samples with ~10 %
+ * noise, where a 10-point fit swings past 15 % by chance.
+ */
+export const MIN_TREND_R2 = 0.5;
 
 /** Trend of every watched field over the window (oldest first). */
 export function computeTrends(window: readonly PerformanceMetrics[], threshold: number): Partial<Record<SnapshotField, Trend>> {
@@ -47,13 +56,29 @@ export function computeTrends(window: readonly PerformanceMetrics[], threshold: 
     const slope = deriv(pts);
     if (slope === undefined || !Number.isFinite(slope)) continue;
     const mean = sum / pts.length;
+    const r2 = rSquared(pts, slope, mean);
     const span = (pts[pts.length - 1]!.t - pts[0]!.t) / 1000;
     const rel = mean === 0 ? 0 : (slope * span) / Math.abs(mean);
     const better = TREND_DIRECTIONS[field] === 'higher' ? rel > 0 : rel < 0;
-    const direction = Math.abs(rel) < threshold ? 'stable' : better ? 'improving' : 'degrading';
-    out[field] = { slope, mean, relativeChange: rel, direction, samples: pts.length };
+    const direction = Math.abs(rel) < threshold || r2 < MIN_TREND_R2 ? 'stable' : better ? 'improving' : 'degrading';
+    out[field] = { slope, mean, relativeChange: rel, direction, samples: pts.length, r2 };
   }
   return out;
+}
+
+/** R² of the least-squares line with `slope` (per second) through points whose mean value is `mean`. */
+function rSquared(pts: readonly { t: number; v: number }[], slope: number, mean: number): number {
+  let meanT = 0;
+  for (const p of pts) meanT += p.t / 1000;
+  meanT /= pts.length;
+  let ssTot = 0;
+  let ssRes = 0;
+  for (const p of pts) {
+    const fit = mean + slope * (p.t / 1000 - meanT);
+    ssTot += (p.v - mean) ** 2;
+    ssRes += (p.v - fit) ** 2;
+  }
+  return ssTot === 0 ? 1 : Math.max(0, 1 - ssRes / ssTot);
 }
 
 /** WARNING findings for fields degrading over a full window. */

@@ -121,3 +121,14 @@ test('labelled series feed a field with their mean and alert on the worst one', 
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0]!.currentValue, 98);
 });
+
+test('trend: a swing inside noise is not a trend (R² below 0.5), a noisy but real decline is', async () => {
+  // Noise around 100 whose fitted line falls 16 % by chance (slope-only, the seed's check, would fire; R² 0.11).
+  const flat = '115 80 125 95 110 90 120 80 100 85';
+  const noise = [0, 12, -10, 8, -12, 10, -8, 12, -6, -10];
+  const falling = noise.map((n, i) => 160 - i * 8 + n / 2).join(' ');
+  const a = await runScript(`load 1s\n token_throughput ${flat}`, { alert_thresholds: { token_throughput: 1 } });
+  assert.equal(a.events.length, 0);
+  const b = await runScript(`load 1s\n token_throughput ${falling}`, { alert_thresholds: { token_throughput: 1 } });
+  assert.equal(b.events.filter((e) => e.alert.kind === 'trend').length, 1);
+});
