@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import type { PerformanceAlert } from '../../src/alert/alert.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { SNAPSHOT_FIELDS, type PerformanceMetrics } from '../../src/core/snapshot.js';
 import { EchoDashWriter, type EchoDashWriterOptions } from '../../src/notify/echoDash/index.js';
+import { tempDir } from '../helpers/tempTree.js';
 
 const T0 = 1_700_000_000_250; // ms; unix second 1700000000
 const SEED_KEYS = ['timestamp', 'severity', 'component', 'metric', 'current_value', 'threshold', 'message', 'metadata', 'status'];
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ep-echodash-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function make(statsDir: string, over: Partial<EchoDashWriterOptions> = {}) {
   const clock = new ManualClock(T0);

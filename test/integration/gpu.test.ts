@@ -17,6 +17,7 @@ import { ROCM_SMI_ARGS } from '../../src/collect/gpu/rocmSmi.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import type { Sample } from '../../src/core/types.js';
+import { isAlive, until } from '../helpers/processes.js';
 
 const BIN = fileURLToPath(new URL('../fixtures/bin', import.meta.url));
 const FIXTURES = new URL('../../../shared/fixtures/engines/', import.meta.url);
@@ -25,23 +26,7 @@ const H100 = 'NVIDIA H100 80GB HBM3';
 const UUID0 = 'GPU-00000000-0000-0000-0000-000000000000';
 const UUID1 = 'GPU-00000000-0000-0000-0000-000000000001';
 
-/** Waits for something a child process does (real I/O); fails the test after `ms`. */
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function tempLog(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'echo-perf-gpu-'));

@@ -3,24 +3,9 @@ import { test } from 'node:test';
 import { ManualClock } from '../../core/clock.js';
 import { MemoryLogger } from '../../core/logger.js';
 import { describeExit, Supervisor, type ChildExit, type ExitDecision } from './supervisor.js';
+import { isAlive, until } from '../../../test/helpers/processes.js';
 
-/** Waits for a child process event (real I/O), bounded: fails after `ms`. */
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function harness(script: string, onExit: (e: ChildExit) => ExitDecision = () => 'backoff') {
   const clock = new ManualClock(0);

@@ -1,8 +1,7 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CgroupReader,
   parseCfsQuota,
@@ -12,20 +11,8 @@ import {
   parseProcSelfCgroup,
   resolveCgroup,
 } from './cgroup.js';
+import { fakeRoot, writeTree as write } from '../../../test/helpers/tempTree.js';
 
-/** A temp dir laid out like a procfs + sysfs root; removed after the test. */
-function fakeRoot(t: TestContext, files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'echo-perf-cgroup-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  write(root, files);
-  return root;
-}
-function write(root: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-}
 
 /** Resolves, reads a baseline at t = 0 ms, then reads again at `afterMs`. */
 function twoReads(root: string, change: Record<string, string>, afterMs: number, cpuCount = 4): Record<string, number> {

@@ -1,17 +1,12 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels, Sample } from '../../core/types.js';
 import { FilesystemsReader, fsUsage, parseMounts, unescapeMountField } from './filesystems.js';
 import { StatfsGuard, type StatfsFigures } from './statfsGuard.js';
+import { tempDir } from '../../../test/helpers/tempTree.js';
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'echo-perf-fs-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function collector(): { emit: (n: string, v: number, l?: Labels) => void; out: Sample[] } {
   const out: Sample[] = [];

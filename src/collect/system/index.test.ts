@@ -1,26 +1,14 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { EchoPerfError } from '../../core/errors.js';
 import { seriesKey } from '../../core/labels.js';
 import type { Sample } from '../../core/types.js';
 import { createSystemCollector } from './index.js';
+import { fakeRoot, writeTree as write } from '../../../test/helpers/tempTree.js';
 
-/** A temp dir laid out like a procfs + sysfs root; removed after the test. */
-function fakeRoot(t: TestContext, files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'echo-perf-system-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  write(root, files);
-  return root;
-}
-function write(root: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-}
 const byKey = (samples: readonly Sample[]): Map<string, number> => new Map(samples.map((s) => [seriesKey(s.name, s.labels), s.v]));
 const signal = new AbortController().signal;
 const GiB = 1024 ** 3;

@@ -1,15 +1,10 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcFile } from './procFile.js';
+import { tempDir } from '../../../test/helpers/tempTree.js';
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'echo-perf-procfile-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 void test('ProcFile reads the whole file, past its first buffer, and sees rewrites through the kept descriptor', (t) => {
   const path = join(tempDir(t), 'big');
