@@ -44,11 +44,13 @@ export interface RunnerOptions {
   limits: NormalizeLimits;
 }
 
-type Outcome = { kind: 'ok'; value: unknown } | { kind: 'error'; error: unknown } | { kind: 'timeout' };
+type Outcome = { kind: 'ok'; value: unknown } | { kind: 'error'; error: unknown } | { kind: 'timeout' } | { kind: 'stopped' };
 
 interface InFlight {
   controller: AbortController;
   timer: Timer | undefined;
+  /** Settles the call's outcome now (used by stop); the call itself stays in flight until it really settles. */
+  settle: (o: Outcome) => void;
 }
 
 export class CollectorRunner {
@@ -78,22 +80,42 @@ export class CollectorRunner {
     for (const n of names) this._status.delete(n);
   }
 
-  /** Runs one tick; never rejects. */
-  async runTick(at: number, collectors: ReadonlyMap<string, CollectorEntry>): Promise<Sample[]> {
+  /**
+   * Runs one tick; never rejects. Resolves with what each collector produced in
+   * this tick, by name (an empty list for one that failed, timed out or was skipped).
+   */
+  async runTick(at: number, collectors: ReadonlyMap<string, CollectorEntry>): Promise<Map<string, Sample[]>> {
+    const names: string[] = [];
     const runs: Promise<Sample[]>[] = [];
-    for (const [name, entry] of collectors) runs.push(this._runOne(name, entry, at));
+    for (const [name, entry] of collectors) {
+      names.push(name);
+      runs.push(this._runOne(name, entry, at));
+    }
     for (const gone of [...this._status.keys()]) if (!collectors.has(gone)) this._status.delete(gone);
     const results = await Promise.all(runs);
-    return results.flat();
+    const out = new Map<string, Sample[]>();
+    for (let i = 0; i < names.length; i++) out.set(names[i]!, results[i]!);
+    return out;
   }
 
-  /** Aborts every collector still running and cancels their timers. */
+  /**
+   * Aborts every collector still running, cancels their timers and settles
+   * their pending runs at once, so a tick waiting on a collector that ignores
+   * its abort signal ends now. Such a collector stays marked in flight until
+   * its call really returns: it is not called again meanwhile, even after a
+   * restart (calls would pile up without bound).
+   */
   stop(): void {
     for (const f of this._inFlight.values()) {
       f.timer?.stop();
       f.controller.abort(new Error('monitor stopped'));
+      f.settle({ kind: 'stopped' });
     }
-    this._inFlight.clear();
+  }
+
+  /** Names of collectors whose call has not returned yet. */
+  inFlight(): string[] {
+    return [...this._inFlight.keys()];
   }
 
   /** Self-metrics in Prometheus naming (counters end in _total). */
@@ -151,6 +173,12 @@ export class CollectorRunner {
     const started = performance.now();
     const outcome = await this._call(name, entry, at);
     st.lastDurationMs = performance.now() - started;
+    if (outcome.kind === 'stopped') {
+      st.status = 'timeout';
+      st.lastError = 'aborted: the monitor stopped while it ran';
+      st.lastSamples = 0;
+      return [];
+    }
     if (outcome.kind === 'timeout') {
       st.status = 'timeout';
       st.timeoutsTotal++;
@@ -188,7 +216,7 @@ export class CollectorRunner {
 
   private _call(name: string, entry: CollectorEntry, at: number): Promise<Outcome> {
     const controller = new AbortController();
-    const flight: InFlight = { controller, timer: undefined };
+    const flight: InFlight = { controller, timer: undefined, settle: () => undefined };
     this._inFlight.set(name, flight);
     return new Promise<Outcome>((resolve) => {
       let done = false;
@@ -198,6 +226,7 @@ export class CollectorRunner {
         flight.timer?.stop();
         resolve(o);
       };
+      flight.settle = finish;
       flight.timer = this._opts.clock.after(this._timeoutMs, () => {
         controller.abort(new TimeoutError(`collector "${name}"`, this._timeoutMs));
         finish({ kind: 'timeout' });

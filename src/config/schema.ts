@@ -60,6 +60,8 @@ const scrapeTarget = z.strictObject({
   max_body_bytes: z.number().int().min(1024).max(1 << 30).default(16 * 1024 * 1024),
   /** most samples per page; 0 = no limit (Prometheus sample_limit) */
   sample_limit: z.number().int().min(0).default(0),
+  /** show the target's latest successful page in /metrics as it was scraped (its own names; the agent's own families win) */
+  pass_through: z.boolean().default(true),
 });
 
 const engine = z.strictObject({
@@ -74,6 +76,8 @@ const engine = z.strictObject({
   /** seconds; default min(10, interval) */
   timeout: positiveSeconds.optional(),
   labels: z.record(labelName, z.string()).optional(),
+  /** also show the engine's raw page in /metrics (its `engine` label becomes `engine_index`); the unified metrics are always shown */
+  pass_through: z.boolean().default(false),
 });
 
 const componentSource = z.strictObject({

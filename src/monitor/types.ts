@@ -53,3 +53,16 @@ export interface PerformanceSummary {
 export type ComponentState = 'active' | 'stale' | 'down' | 'disabled' | 'pending';
 
 export type TickListener = (snapshot: PerformanceMetrics, events: readonly PerformanceAlert[]) => void;
+
+/** Whether the collection loop is alive (GET /healthz). */
+export interface TickHealth {
+  ok: boolean;
+  /** Why not ok. */
+  reason?: string;
+  monitoring: boolean;
+  ticks: number;
+  /** Clock time (ms) of the last completed tick. */
+  lastTickAt: number | undefined;
+  /** Seconds since the last completed tick (or since start, before the first). */
+  lastTickAgeSeconds: number | undefined;
+}

@@ -36,12 +36,15 @@ import { buildSnapshot, emptySnapshot } from './snapshotView.js';
 import { thresholdsFromConfig } from './thresholdsFromConfig.js';
 import { newGpuCollector, pullCollectors } from './builtins.js';
 import { collectorSummaries, componentStates } from './status.js';
-import type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickListener } from './types.js';
+import { alertSamples, targetHealthSamples } from './currentSeries.js';
+import type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickHealth, TickListener } from './types.js';
 
-export type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickListener } from './types.js';
+export type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickHealth, TickListener } from './types.js';
 
 /** Prometheus's lookback: a series with no sample for this long is gone. */
 const STALE_MS = 5 * 60_000;
+/** The shortest silence that counts as a stalled loop (see tickHealth). */
+const TICK_STALL_MIN_MS = 10_000;
 
 export class UnifiedPerformanceMonitor {
   readonly config: Readonly<EchoPerfConfig>;
@@ -67,6 +70,13 @@ export class UnifiedPerformanceMonitor {
   private _ticks = 0;
   private _ticksSkipped = 0;
   private _lastTickMs = 0;
+  /** Clock time of the last tick that completed; undefined before the first. */
+  private _lastTickAt: number | undefined;
+  private _startedAt: number | undefined;
+  /** What each collector produced in the last tick (what /metrics shows for it). */
+  private _collectorOutputs = new Map<string, Sample[]>();
+  /** The unified engine metrics of the last tick. */
+  private _engineOutputs: Sample[] = [];
   private _generation = 0;
   /** Whether `gpu` is the built-in collector this monitor made (and so closes on stop). */
   private _ownGpu = false;
@@ -146,6 +156,7 @@ export class UnifiedPerformanceMonitor {
       this.componentCollectors.set('gpu', newGpuCollector(this.config, this._clock, this._logger, this._timeoutMs()));
       this._gpuClosed = false;
     }
+    this._startedAt = this._clock.now();
     this._timer = this._clock.every(this._interval * 1000, (skipped) => this._onTimer(skipped));
     this.scrapes.start();
     this._logger.info(`Performance monitoring started (interval ${this._interval}s, ${this.componentCollectors.size} collectors)`);
@@ -160,6 +171,8 @@ export class UnifiedPerformanceMonitor {
     this._timer.stop();
     this._timer = undefined;
     this._generation++;
+    // The tick in flight (if any) settles now and discards its results (its generation is gone).
+    this._tickInFlight = undefined;
     this._runner.stop();
     this.scrapes.stop();
     // The built-in GPU collector holds nvidia-smi children: end them; the next start makes a new one.
@@ -294,14 +307,55 @@ export class UnifiedPerformanceMonitor {
    * Useful for embedding without the loop, and for tests.
    */
   async collectNow(): Promise<PerformanceMetrics> {
-    await this.scrapes.scrapeAll();
-    await this._tick(this._generation);
+    // A tick already running is the collection asked for: starting a second one
+    // would find its collectors still busy and mark them timed out.
+    const running = this._tickInFlight;
+    if (running !== undefined) await running;
+    else {
+      await this.scrapes.scrapeAll();
+      await this._startTick();
+    }
     return this.getCurrentMetrics() ?? emptySnapshot(this._clock.now());
+  }
+
+  /**
+   * Whether the loop is alive: monitoring, and a tick completed within the last
+   * three intervals (at least 10 s, so one slow tick or a GC pause is not an
+   * outage). A loop whose ticks stopped answers not ok, with the reason.
+   */
+  tickHealth(): TickHealth {
+    const now = this._clock.now();
+    const limitMs = Math.max(3 * this._interval * 1000, TICK_STALL_MIN_MS);
+    const since = this._lastTickAt ?? this._startedAt;
+    const lastTickAgeSeconds = since === undefined ? undefined : (now - since) / 1000;
+    const base = { monitoring: this.isMonitoring, ticks: this._ticks, lastTickAt: this._lastTickAt, lastTickAgeSeconds };
+    if (!this.isMonitoring) return { ...base, ok: false, reason: 'monitoring is stopped' };
+    if (since !== undefined && now - since > limitMs) {
+      const busy = this._runner.inFlight();
+      const why = busy.length > 0 ? `; collectors still running: ${busy.slice(0, 5).join(', ')}` : '';
+      return { ...base, ok: false, reason: `no tick completed for ${((now - since) / 1000).toFixed(1)} s (limit ${limitMs / 1000} s)${why}` };
+    }
+    return { ...base, ok: true };
   }
 
   /** Resolves once queued alert events reached every handler. */
   flushAlerts(): Promise<void> {
     return this._dispatcher.flush();
+  }
+
+  /**
+   * The current state, as `/metrics` shows it (internal names; the export
+   * table renames them): what each collector produced in the last tick, the
+   * last tick's engine metrics, self-metrics, target health, and ALERTS.
+   */
+  currentSamples(at: number = this._clock.now()): Sample[] {
+    const out: Sample[] = [];
+    for (const [name, samples] of this._collectorOutputs) if (this.componentCollectors.has(name)) for (const s of samples) out.push(s);
+    for (const s of this._engineOutputs) out.push(s);
+    for (const s of this.selfSamples(at)) out.push(s);
+    for (const s of targetHealthSamples(this.scrapes.statuses(), at)) out.push(s);
+    for (const s of alertSamples(this._lifecycle.active(), at)) out.push(s);
+    return out;
   }
 
   /** The monitor's own health as samples (Prometheus naming). */
@@ -310,6 +364,8 @@ export class UnifiedPerformanceMonitor {
     return [
       ...this._runner.selfSamples(at),
       g('echo_perf_ticks_total', this._ticks),
+      ...(this._lastTickAt !== undefined ? [g('echo_perf_last_tick_timestamp_seconds', this._lastTickAt / 1000)] : []),
+      g('echo_perf_series_out_of_order_samples_total', this.store.outOfOrderSamples),
       g('echo_perf_ticks_skipped_total', this._ticksSkipped),
       g('echo_perf_tick_duration_seconds', this._lastTickMs / 1000),
       g('echo_perf_series', this.store.seriesCount),
@@ -333,26 +389,37 @@ export class UnifiedPerformanceMonitor {
       this._ticksSkipped++;
       return;
     }
-    this._tickInFlight = this._tick(this._generation).finally(() => (this._tickInFlight = undefined));
+    void this._startTick();
+  }
+
+  /** Runs a tick as the one in flight; the slot is freed only by this tick (a stop may have moved on). */
+  private _startTick(): Promise<void> {
+    const p: Promise<void> = this._tick(this._generation).finally(() => {
+      if (this._tickInFlight === p) this._tickInFlight = undefined;
+    });
+    this._tickInFlight = p;
+    return p;
   }
 
   private async _tick(generation: number): Promise<void> {
     const at = this._clock.now();
     const started = performance.now();
-    let samples: Sample[];
+    let outputs: Map<string, Sample[]>;
     try {
-      samples = await this._runner.runTick(at, this.componentCollectors);
+      outputs = await this._runner.runTick(at, this.componentCollectors);
     } catch (e) {
       this._logger.error(`collection failed: ${describeError(e)}`);
       return;
     }
     if (generation !== this._generation) return; // stopped meanwhile: discard
+    this._collectorOutputs = outputs;
     try {
-      this._process(at, samples);
+      this._process(at, [...outputs.values()].flat());
     } catch (e) {
       this._logger.error(`tick processing failed: ${describeError(e)}`);
     }
     this._ticks++;
+    this._lastTickAt = at;
     this._lastTickMs = performance.now() - started;
   }
 
@@ -360,7 +427,9 @@ export class UnifiedPerformanceMonitor {
     this.store.append(collected);
     const windowMs = this.config.rate_window * 1000;
     const engines = engineSources(this.config, this.scrapes);
-    const derived = deriveFromScrapes(this.store, deriveSources(this.config, this.scrapes), at, windowMs).concat(deriveEngines(this.store, engines, at, windowMs));
+    const unified = deriveEngines(this.store, engines, at, windowMs);
+    this._engineOutputs = unified;
+    const derived = deriveFromScrapes(this.store, deriveSources(this.config, this.scrapes), at, windowMs).concat(unified);
     this.store.append(derived);
     const view = buildSnapshot(at, collected.concat(derived, freshTargetSamples(this.scrapes, at)));
     this.metricsHistory.push(view.snapshot);

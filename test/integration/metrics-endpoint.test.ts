@@ -33,7 +33,7 @@ test('Prometheus scrapes the monitor: up == 1 and the host figures; promtool acc
   const check = spawnSync(promtool, ['check', 'metrics'], { input: page, encoding: 'utf8' });
   // promtool exits 1 on lint findings too; a parse error is what must not happen.
   assert.doesNotMatch(check.stdout + check.stderr, /error while linting|parse error|invalid/i, check.stdout + check.stderr);
-  assert.match(page, /^# TYPE cpu_usage gauge$/m);
+  assert.match(page, /^# TYPE echo_perf_cpu_usage_ratio gauge$/m);
 
   const prom = await startPrometheus(prometheus, `  - job_name: echo\n    static_configs:\n      - targets: ['${addr.host}:${addr.port}']\n`);
   t.after(() => prom.stop());
@@ -42,14 +42,14 @@ test('Prometheus scrapes the monitor: up == 1 and the host figures; promtool acc
     return r[0]?.value[1] === '1' ? r : undefined;
   });
   assert.equal(up.length, 1);
-  const cpu = await waitFor('cpu_usage in Prometheus', async () => {
-    const r = (await prom.query('cpu_usage{job="echo",component="system"}')) as Vec;
+  const cpu = await waitFor('echo_perf_cpu_usage_ratio in Prometheus', async () => {
+    const r = (await prom.query('echo_perf_cpu_usage_ratio{job="echo"}')) as Vec;
     return r.length === 1 ? Number(r[0]!.value[1]) : undefined;
   });
-  assert.ok(cpu >= 0 && cpu <= 100);
-  const mem = (await prom.query('memory_usage{job="echo"}')) as Vec;
+  assert.ok(cpu >= 0 && cpu <= 1, 'a ratio, not %');
+  const mem = (await prom.query('echo_perf_memory_usage_ratio{job="echo"}')) as Vec;
   const ours = system.monitor.getCurrentMetrics()!.memoryUsage!;
-  assert.ok(Math.abs(Number(mem[0]!.value[1]) - ours) < 5, 'memory_usage as Prometheus stored it is the monitor\'s figure');
+  assert.ok(Math.abs(Number(mem[0]!.value[1]) * 100 - ours) < 5, 'memory usage as Prometheus stored it is the monitor\'s figure (the snapshot keeps the seed\'s %)');
   const ticks = (await prom.query('echo_perf_ticks_total{job="echo"}')) as Vec;
   assert.ok(Number(ticks[0]!.value[1]) >= 2, 'self-metrics are exposed');
 });

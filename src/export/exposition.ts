@@ -1,0 +1,173 @@
+/**
+ * @module export/exposition
+ * What `/metrics` shows: the current state, as an exporter shows it. The
+ * agent's own samples (the latest output of each collector, this tick's
+ * derived engine figures, self-metrics, ALERTS) are renamed through the
+ * export table; pages of targets that pass through keep their own names.
+ * Nothing older than the latest collection of its source is shown:
+ * Prometheus handles staleness itself.
+ */
+import { escapeLabelValue } from '../core/labels.js';
+import type { ExpositionSample, MetricFamily } from '../core/exposition/index.js';
+import type { Labels, MetricType, Sample } from '../core/types.js';
+import { exportedFamilyOf, NAMESPACE, type ExportedFamily } from './names.js';
+
+/** What a pass-through page's family is, from the target's own metadata. */
+export interface PageFamily {
+  readonly family: string;
+  readonly type: MetricType;
+  readonly help?: string | undefined;
+  readonly unit?: string | undefined;
+}
+
+/** A target whose latest successful page is shown as it was scraped. */
+export interface PassThroughPage {
+  readonly target: string;
+  /** Engines' pages: their own `engine` label (a rank) becomes `engine_index`, and `engine` is the configured name. */
+  readonly engine: boolean;
+  /** The page's samples, with the target's labels applied. */
+  readonly samples: readonly Sample[];
+  /** The family a sample name belongs to, as the page declared it. */
+  readonly familyOf: (sampleName: string) => PageFamily | undefined;
+}
+
+export interface ExpositionInput {
+  /** The agent's own current samples, in internal names. */
+  readonly own: Iterable<Sample>;
+  readonly passThrough: Iterable<PassThroughPage>;
+}
+
+export interface Exposition {
+  readonly families: MetricFamily[];
+  /** Per pass-through target: families left out (a reserved name, or a type clash with another target). */
+  readonly droppedFamilies: ReadonlyMap<string, number>;
+}
+
+interface Building {
+  readonly family: MetricFamily & { samples: ExpositionSample[] };
+  /** Series keys already in the family: a duplicate would make the page invalid. */
+  readonly keys: Set<string>;
+  readonly sortByLabels: boolean;
+}
+
+/**
+ * Family names a target's page may not bring in: the agent's own namespace,
+ * and the series Prometheus makes itself for the agent's job (an `up` from a
+ * page would blame the agent for an engine's outage).
+ */
+function reservedForAgent(family: string): boolean {
+  return family.startsWith(NAMESPACE) || family === 'ALERTS' || family === 'ALERTS_FOR_STATE' || family === 'up' || family.startsWith('scrape_');
+}
+
+export function buildExposition(input: ExpositionInput): Exposition {
+  const byName = new Map<string, Building>();
+  for (const s of input.own) addOwn(byName, s);
+  const ownNames = new Set(byName.keys());
+  const dropped = new Map<string, number>();
+  for (const page of input.passThrough) {
+    const refused = new Set<string>();
+    for (const s of page.samples) {
+      const meta = page.familyOf(s.name) ?? { family: s.name, type: 'untyped' as const };
+      if (refused.has(meta.family)) continue;
+      let b = byName.get(meta.family);
+      if (reservedForAgent(meta.family) || ownNames.has(meta.family) || (b !== undefined && b.family.type !== meta.type)) {
+        refused.add(meta.family);
+        continue;
+      }
+      if (b === undefined) {
+        b = newFamily(meta.family, meta.type, meta.help, meta.unit, false);
+        byName.set(meta.family, b);
+      }
+      push(b, s.name, passThroughLabels(s.labels, page), s.v);
+    }
+    dropped.set(page.target, refused.size);
+  }
+  // Said in the page itself, so an operator sees why a family of a target is missing.
+  for (const [target, n] of dropped) {
+    if (n > 0) addOwn(byName, { name: 'echo_perf_target_passthrough_dropped_families', labels: { target }, t: 0, v: n });
+  }
+  const families: MetricFamily[] = [];
+  for (const name of [...byName.keys()].sort()) {
+    const b = byName.get(name)!;
+    if (b.sortByLabels) b.family.samples.sort(compareSamples);
+    families.push(b.family);
+  }
+  return { families, droppedFamilies: dropped };
+}
+
+function addOwn(byName: Map<string, Building>, s: Sample): void {
+  const f = exportedFamilyOf(s.name, s.labels);
+  let b = byName.get(f.name);
+  if (b === undefined) {
+    b = newFamily(f.name, f.type, f.help, undefined, f.type === 'summary');
+    byName.set(f.name, b);
+  } else if (b.family.type !== f.type) {
+    return; // a custom metric whose exposed name landed on a declared family of another type
+  }
+  push(b, f.name, ownLabels(s.labels, f), f.scale === undefined ? s.v : s.v * f.scale);
+}
+
+function newFamily(name: string, type: MetricType, help: string | undefined, unit: string | undefined, sortByLabels: boolean): Building {
+  const family: MetricFamily & { samples: ExpositionSample[] } = {
+    name,
+    type,
+    ...(help !== undefined && help !== '' ? { help } : {}),
+    ...(unit !== undefined && unit !== '' ? { unit } : {}),
+    samples: [],
+  };
+  return { family, keys: new Set(), sortByLabels };
+}
+
+function push(b: Building, name: string, labels: Labels, value: number): void {
+  const key = labelKey(name, labels);
+  if (b.keys.has(key)) return;
+  b.keys.add(key);
+  b.family.samples.push({ name, labels, value });
+}
+
+/** The series' labels as exposed: the internal `component` label goes where the family already names the source. */
+function ownLabels(labels: Labels, f: ExportedFamily): Labels {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const component = labels['component'];
+  const dropComponent =
+    component !== undefined &&
+    (component === f.implicitComponent || (f.group === 'engine' && component === labels['engine']) || f.group === 'self');
+  for (const k of Object.keys(labels)) {
+    if (k === 'component' && dropComponent) continue;
+    out[k] = labels[k]!;
+  }
+  if (f.quantile !== undefined) out['quantile'] = f.quantile;
+  return out;
+}
+
+/** A page's labels as exposed: job and instance say which target; `component` is internal. */
+function passThroughLabels(labels: Labels, page: PassThroughPage): Labels {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const k of Object.keys(labels)) {
+    if (k === 'component') continue;
+    if (page.engine && k === 'engine') out['engine_index'] = labels[k]!;
+    else out[k] = labels[k]!;
+  }
+  if (page.engine) out['engine'] = page.target;
+  return out;
+}
+
+function labelKey(name: string, labels: Labels): string {
+  let k = name;
+  for (const l of Object.keys(labels).sort()) k += `\u0000${l}=${escapeLabelValue(labels[l]!)}`;
+  return k;
+}
+
+/** Summaries: each label set's quantiles together and in order (OpenMetrics: MetricPoints may not be interleaved). */
+function compareSamples(a: ExpositionSample, b: ExpositionSample): number {
+  const ka = labelKey('', withoutQuantile(a.labels));
+  const kb = labelKey('', withoutQuantile(b.labels));
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return Number(a.labels['quantile'] ?? 0) - Number(b.labels['quantile'] ?? 0);
+}
+
+function withoutQuantile(labels: Labels): Labels {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const k of Object.keys(labels)) if (k !== 'quantile') out[k] = labels[k]!;
+  return out;
+}
