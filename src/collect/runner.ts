@@ -6,6 +6,7 @@
  */
 import type { Clock, Timer } from '../core/clock.js';
 import { describeError, TimeoutError } from '../core/errors.js';
+import { seriesKey } from '../core/labels.js';
 import type { Collector, CollectorFn, Sample } from '../core/types.js';
 import { normalizeResult, type NormalizeLimits } from './normalize.js';
 import { expandHierarchy } from './components/hierarchy.js';
@@ -195,6 +196,8 @@ export class CollectorRunner {
     }
     const expanded = expandHierarchy(name, typeof entry === 'function' ? outcome.value : toCollected(outcome.value));
     const n = normalizeResult(name, expanded.result, at, this._opts.limits);
+    // A list may name one series twice; the first is kept, as a store keeps one sample per series and time.
+    if (Array.isArray(expanded.result)) n.samples = uniqueSeries(n.samples);
     const ranged = checkRanges(n.samples);
     n.samples = ranged.kept;
     n.problems.unshift(...expanded.problems.map((p) => `"${p.field}": expected ${p.expected}, got ${JSON.stringify(p.value)?.slice(0, 60)}`), ...ranged.problems);
@@ -256,4 +259,17 @@ function toCollected(value: unknown): unknown {
     const { component: _c, ...labels } = s.labels;
     return { name: s.name, value: s.v, labels, timestamp: s.t };
   });
+}
+
+function uniqueSeries(samples: Sample[]): Sample[] {
+  if (samples.length < 2) return samples;
+  const seen = new Set<string>();
+  const out: Sample[] = [];
+  for (const s of samples) {
+    const k = seriesKey(s.name, s.labels);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(s);
+  }
+  return out;
 }

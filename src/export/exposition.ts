@@ -7,7 +7,6 @@
  * Nothing older than the latest collection of its source is shown:
  * Prometheus handles staleness itself.
  */
-import { escapeLabelValue } from '../core/labels.js';
 import type { ExpositionSample, MetricFamily } from '../core/exposition/index.js';
 import type { Labels, MetricType, Sample } from '../core/types.js';
 import { exportedFamilyOf, NAMESPACE, type ExportedFamily } from './names.js';
@@ -47,7 +46,8 @@ interface Building {
   readonly family: MetricFamily & { samples: ExpositionSample[] };
   /** Series keys already in the family: a duplicate would make the page invalid. */
   readonly keys: Set<string>;
-  readonly sortByLabels: boolean;
+  /** Summaries: each sample's label set without `quantile`, and its quantile, for the final order. */
+  readonly order: { sample: ExpositionSample; key: string; q: number }[] | undefined;
 }
 
 /**
@@ -78,7 +78,7 @@ export function buildExposition(input: ExpositionInput): Exposition {
         b = newFamily(meta.family, meta.type, meta.help, meta.unit, false);
         byName.set(meta.family, b);
       }
-      push(b, s.name, passThroughLabels(s.labels, page), s.v);
+      push(b, s.name, passThroughLabels(s.labels, page), s.v, undefined, true);
     }
     dropped.set(page.target, refused.size);
   }
@@ -89,7 +89,10 @@ export function buildExposition(input: ExpositionInput): Exposition {
   const families: MetricFamily[] = [];
   for (const name of [...byName.keys()].sort()) {
     const b = byName.get(name)!;
-    if (b.sortByLabels) b.family.samples.sort(compareSamples);
+    if (b.order !== undefined) {
+      b.order.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.q - y.q));
+      for (let i = 0; i < b.order.length; i++) b.family.samples[i] = b.order[i]!.sample;
+    }
     families.push(b.family);
   }
   return { families, droppedFamilies: dropped };
@@ -104,7 +107,9 @@ function addOwn(byName: Map<string, Building>, s: Sample): void {
   } else if (b.family.type !== f.type) {
     return; // a custom metric whose exposed name landed on a declared family of another type
   }
-  push(b, f.name, ownLabels(s.labels, f), f.scale === undefined ? s.v : s.v * f.scale);
+  // Collectors' outputs hold each series once (the runner sees to it); only names made from
+  // arbitrary metric names can meet (`a:b` and `a_b` of one component).
+  push(b, f.name, ownLabels(s.labels, f), f.scale === undefined ? s.v : s.v * f.scale, f.quantile, f.custom === true);
 }
 
 function newFamily(name: string, type: MetricType, help: string | undefined, unit: string | undefined, sortByLabels: boolean): Building {
@@ -115,59 +120,69 @@ function newFamily(name: string, type: MetricType, help: string | undefined, uni
     ...(unit !== undefined && unit !== '' ? { unit } : {}),
     samples: [],
   };
-  return { family, keys: new Set(), sortByLabels };
+  return { family, keys: new Set(), order: sortByLabels ? [] : undefined };
 }
 
-function push(b: Building, name: string, labels: Labels, value: number): void {
-  const key = labelKey(name, labels);
-  if (b.keys.has(key)) return;
-  b.keys.add(key);
-  b.family.samples.push({ name, labels, value });
+/**
+ * Adds a sample; with `dedupe`, unless its series is already there (a page
+ * may repeat a series, and a repeated series makes the whole page suspect).
+ * `labels` holds no `quantile` yet; `quantile` is added here.
+ */
+function push(b: Building, name: string, labels: Record<string, string>, value: number, quantile: string | undefined, dedupe: boolean): void {
+  if (dedupe) {
+    const key = labelKey(name, labels);
+    if (b.keys.has(key)) return;
+    b.keys.add(key);
+  }
+  const sample: ExpositionSample = { name, labels, value };
+  if (b.order !== undefined) b.order.push({ sample, key: labelKey('', labels), q: quantile === undefined ? 0 : Number(quantile) });
+  if (quantile !== undefined) labels['quantile'] = quantile;
+  b.family.samples.push(sample);
 }
 
 /** The series' labels as exposed: the internal `component` label goes where the family already names the source. */
-function ownLabels(labels: Labels, f: ExportedFamily): Labels {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+function ownLabels(labels: Labels, f: ExportedFamily): Record<string, string> {
+  const out: Record<string, string> = {};
   const component = labels['component'];
   const dropComponent =
     component !== undefined &&
     (component === f.implicitComponent || (f.group === 'engine' && component === labels['engine']) || f.group === 'self');
   for (const k of Object.keys(labels)) {
     if (k === 'component' && dropComponent) continue;
-    out[k] = labels[k]!;
+    setLabel(out, k, labels[k]!);
   }
-  if (f.quantile !== undefined) out['quantile'] = f.quantile;
   return out;
 }
 
 /** A page's labels as exposed: job and instance say which target; `component` is internal. */
-function passThroughLabels(labels: Labels, page: PassThroughPage): Labels {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+function passThroughLabels(labels: Labels, page: PassThroughPage): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const k of Object.keys(labels)) {
     if (k === 'component') continue;
     if (page.engine && k === 'engine') out['engine_index'] = labels[k]!;
-    else out[k] = labels[k]!;
+    else setLabel(out, k, labels[k]!);
   }
   if (page.engine) out['engine'] = page.target;
   return out;
 }
 
+/**
+ * Plain objects (the formatter walks them fast); a label named `__proto__`
+ * is defined as an own property, never as the object's prototype.
+ */
+function setLabel(out: Record<string, string>, k: string, v: string): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
+/**
+ * Identity of a series within its family. Labels in the order they come:
+ * every source builds its label sets in one order, and sorting per sample
+ * would double the page's cost; values are unescaped, so \u0000 separates.
+ */
 function labelKey(name: string, labels: Labels): string {
   let k = name;
-  for (const l of Object.keys(labels).sort()) k += `\u0000${l}=${escapeLabelValue(labels[l]!)}`;
+  for (const l in labels) k += '\u0000' + l + '=' + labels[l]!;
   return k;
 }
 
-/** Summaries: each label set's quantiles together and in order (OpenMetrics: MetricPoints may not be interleaved). */
-function compareSamples(a: ExpositionSample, b: ExpositionSample): number {
-  const ka = labelKey('', withoutQuantile(a.labels));
-  const kb = labelKey('', withoutQuantile(b.labels));
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  return Number(a.labels['quantile'] ?? 0) - Number(b.labels['quantile'] ?? 0);
-}
-
-function withoutQuantile(labels: Labels): Labels {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const k of Object.keys(labels)) if (k !== 'quantile') out[k] = labels[k]!;
-  return out;
-}

@@ -35,6 +35,8 @@ export interface ExportedFamily {
   readonly group: 'host' | 'gpu' | 'engine' | 'engines' | 'component' | 'self' | 'target' | 'alerts';
   /** The internal unit, for the docs table. */
   readonly internalUnit?: string;
+  /** Made from an arbitrary metric name (not in the table). */
+  readonly custom?: boolean;
 }
 
 type Row = readonly [internal: string, name: string, type: ExportedType, help: string, opts?: Partial<ExportedFamily>];
@@ -251,8 +253,9 @@ function customFamily(name: string): ExportedFamily {
   f = {
     name: base,
     type: base.endsWith('_total') ? 'counter' : 'gauge',
-    help: `Metric ${name} as a component reported it (not declared by echo-perf).`,
-    group: 'component',
+    help: base === name ? `echo-perf self-metric ${name}.` : `Metric ${name} as a component reported it (not declared by echo-perf).`,
+    group: base === name ? 'self' : 'component',
+    custom: true,
   };
   if (customCache.size >= CUSTOM_CACHE_MAX) customCache.clear();
   customCache.set(name, f);
