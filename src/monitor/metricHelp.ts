@@ -67,7 +67,9 @@ const SELF: Record<string, string> = {
   echo_perf_ticks_skipped_total: 'Ticks skipped because the event loop fell behind.',
   echo_perf_tick_duration_seconds: 'Wall time of the last tick.',
   echo_perf_series: 'Series held in memory.',
-  echo_perf_series_dropped_samples_total: 'Samples refused because the series limit (max_series) was reached.',
+  echo_perf_series_dropped_samples_total:
+    'Samples refused because the series limit was reached, by origin: own (max_series) or external (scraped; max_series - reserved_series).',
+  echo_perf_target_exposition_violations_total: 'Exposition format rule violations a scrape target\'s pages carried that the lenient reader let pass.',
   echo_perf_alerts_firing: 'Alerts firing now.',
   echo_perf_alert_handler_errors_total: 'Alert handler calls that threw or timed out.',
   echo_perf_alert_events_dropped_total: 'Alert events dropped because a handler\'s backlog was full.',
