@@ -46,17 +46,18 @@ const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name mat
 /**
  * Per-target limits and credentials, shared by engines and scrape targets, with
  * Prometheus's names and meaning (prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config).
- * A page past a limit fails its whole scrape. The label limits count the page's
- * own labels (not the metric name, not the target labels). 0 = no limit.
+ * A page past a limit fails its whole scrape. Labels are counted as the page
+ * has them, the metric name (`__name__`) included, target labels not; lengths
+ * are UTF-8 bytes. 0 = no limit.
  */
 const targetLimits = {
   /** most samples per page (a vLLM page with several models has 1-3k, node_exporter 1-3k) */
   sample_limit: z.number().int().min(0).max(10_000_000).default(20_000),
-  /** most labels on one sample */
+  /** most labels on one sample, __name__ included */
   label_limit: z.number().int().min(0).max(100_000).default(64),
-  /** longest label name, characters */
+  /** longest label name, bytes */
   label_name_length_limit: z.number().int().min(0).max(1 << 20).default(256),
-  /** longest label value, characters */
+  /** longest label value (the metric name too), UTF-8 bytes */
   label_value_length_limit: z.number().int().min(0).max(1 << 24).default(4096),
   /** bytes; uncompressed body cap; default 16 MiB */
   body_size_limit: z.number().int().min(1024).max(1 << 30).optional(),

@@ -34,7 +34,7 @@ export interface FetchedPage {
 export class ScrapeError extends Error {
   constructor(
     message: string,
-    readonly kind: 'http' | 'timeout' | 'body_limit' | 'network' | 'parse' | 'limit' | 'auth',
+    readonly kind: 'http' | 'timeout' | 'body_limit' | 'network' | 'parse' | 'auth',
   ) {
     super(message);
     this.name = 'ScrapeError';

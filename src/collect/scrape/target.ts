@@ -180,7 +180,10 @@ export class ScrapeTarget {
   }
 
   private _toSamples(body: string, contentType: string, at: number): Sample[] {
-    const families = parsePage(body, contentType || undefined, this.spec.limits);
+    const families = parsePage(body, contentType || undefined, this.spec.limits, (message) => {
+      this._status.violationsTotal++;
+      this._status.lastViolation = message;
+    });
     const tl = this.targetLabels();
     const out: Sample[] = [];
     const meta = new Map<string, FamilyMeta>();
