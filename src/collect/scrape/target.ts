@@ -206,7 +206,7 @@ export class ScrapeTarget {
  * (Prometheus honor_labels: false). Scraped names are input: the result has no
  * prototype, so `__proto__` or `constructor` stay plain labels.
  */
-export function mergeLabels(scraped: Labels, target: Labels): Record<string, string> {
+function mergeLabels(scraped: Labels, target: Labels): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
   for (const k of Object.keys(scraped)) out[Object.hasOwn(target, k) ? `exported_${k}` : k] = scraped[k]!;
   for (const k of Object.keys(target)) out[k] = target[k]!;
