@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../core/clock.js';
-import { CollectorRunner } from './runner.js';
+import { CollectorRunner, type CollectorEntry } from './runner.js';
 
 const limits = { maxSamples: 100, maxLabels: 8 };
 
 test('each collector\'s output comes back under its name; a list naming one series twice keeps the first', async () => {
   const clock = new ManualClock(1000);
   const r = new CollectorRunner({ clock, timeoutMs: 500, limits });
-  const out = await r.runTick(1000, new Map([
+  const out = await r.runTick(1000, new Map<string, CollectorEntry>([
     ['dup', () => [{ name: 'm', value: 1, labels: { a: 'x', b: 'y' } }, { name: 'm', value: 2, labels: { b: 'y', a: 'x' } }, { name: 'm', value: 3, labels: { a: 'z' } }]],
     ['flat', () => ({ m: 5 })],
     ['broken', () => { throw new Error('no'); }],
@@ -27,16 +27,16 @@ test('stop() settles a run whose collector ignores its abort signal; the call is
     calls++;
     return new Promise<Record<string, number>>((res) => (finish = res));
   };
-  const tick = r.runTick(1000, new Map([['deaf', deaf]]));
+  const tick = r.runTick(1000, new Map<string, CollectorEntry>([['deaf', deaf]]));
   r.stop();
   assert.deepEqual((await tick).get('deaf'), []);
   assert.match(r.statuses().get('deaf')!.lastError ?? '', /monitor stopped/);
   assert.deepEqual(r.inFlight(), ['deaf']);
-  await r.runTick(2000, new Map([['deaf', deaf]]));
+  await r.runTick(2000, new Map<string, CollectorEntry>([['deaf', deaf]]));
   assert.equal(calls, 1);
   finish!({ m: 1 });
   await clock.advance(0);
   assert.deepEqual(r.inFlight(), []);
-  const again = await r.runTick(3000, new Map([['deaf', () => ({ m: 2 })]]));
+  const again = await r.runTick(3000, new Map<string, CollectorEntry>([['deaf', () => ({ m: 2 })]]));
   assert.deepEqual(again.get('deaf')!.map((s) => s.v), [2]);
 });

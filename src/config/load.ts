@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EchoPerfError } from '../core/errors.js';
+import { redactConfigValue } from '../core/redact.js';
 import { closest } from './closest.js';
 import { configSchema, type EchoPerfConfig } from './schema.js';
 
@@ -95,12 +96,12 @@ function describeIssue(i: z.core.$ZodIssue, root: unknown): ConfigIssue[] {
       const near = closest(k, valid);
       return {
         path: [...base, k].join('.'),
-        value: valueAt(root, [...base, k]),
+        value: redactConfigValue([...base, k], valueAt(root, [...base, k])),
         expected: `a known key${near ? `; did you mean "${near}"?` : ''} (unknown key; valid keys: ${valid.join(', ')})`,
       };
     });
   }
-  return [{ path: base.join('.'), value: valueAt(root, base), expected: expectedText(i) }];
+  return [{ path: base.join('.'), value: redactConfigValue(base, valueAt(root, base)), expected: expectedText(i) }];
 }
 
 function expectedText(i: z.core.$ZodIssue): string {
@@ -126,6 +127,7 @@ function validKeysAt(path: string[]): string[] {
   let s: z.ZodType = configSchema;
   for (const p of path) {
     s = unwrap(s);
+    if (s instanceof z.ZodArray) s = unwrap(s.element as z.ZodType);
     if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[p] ?? s;
   }
   s = unwrap(s);

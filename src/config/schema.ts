@@ -43,42 +43,119 @@ const alertThresholds = z.strictObject({
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
 
-const scrapeTarget = z.strictObject({
-  /** becomes the `job` label; unique */
-  name: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'a name of 1-64 letters, digits, _ . : -'),
-  /** http(s) URL of a Prometheus /metrics endpoint */
-  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
-  /** seconds between scrapes; default monitoring_interval */
-  interval: positiveSeconds.optional(),
-  /** seconds; default min(10, interval); must be <= interval (Prometheus rule) */
-  timeout: positiveSeconds.optional(),
-  /** extra labels on every series of the target */
-  labels: z.record(labelName, z.string()).optional(),
-  /** 'auto' negotiates OpenMetrics or text like Prometheus 2.42 */
-  format: z.enum(['auto', 'prometheus', 'openmetrics']).default('auto'),
-  /** bytes; uncompressed body cap (16 MiB) */
-  max_body_bytes: z.number().int().min(1024).max(1 << 30).default(16 * 1024 * 1024),
-  /** most samples per page; 0 = no limit (Prometheus sample_limit) */
-  sample_limit: z.number().int().min(0).default(0),
-  /** show the target's latest successful page in /metrics as it was scraped (its own names; the agent's own families win) */
-  pass_through: z.boolean().default(true),
-});
+/**
+ * Per-target limits and credentials, shared by engines and scrape targets, with
+ * Prometheus's names and meaning (prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config).
+ * A page past a limit fails its whole scrape. Labels are counted as the page
+ * has them, the metric name (`__name__`) included, target labels not; lengths
+ * are UTF-8 bytes. 0 = no limit.
+ */
+const targetLimits = {
+  /** most samples per page (a vLLM page with several models has 1-3k, node_exporter 1-3k) */
+  sample_limit: z.number().int().min(0).max(10_000_000).default(20_000),
+  /** most labels on one sample, __name__ included */
+  label_limit: z.number().int().min(0).max(100_000).default(64),
+  /** longest label name, bytes */
+  label_name_length_limit: z.number().int().min(0).max(1 << 20).default(256),
+  /** longest label value (the metric name too), UTF-8 bytes */
+  label_value_length_limit: z.number().int().min(0).max(1 << 24).default(4096),
+  /** bytes; uncompressed body cap; default 16 MiB */
+  body_size_limit: z.number().int().min(1024).max(1 << 30).optional(),
+  /** the earlier name of body_size_limit, still read */
+  max_body_bytes: z.number().int().min(1024).max(1 << 30).optional(),
+};
 
-const engine = z.strictObject({
-  /** the `engine` label of its unified metrics, and its scrape job; unique among engines and scrape targets */
-  name: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'a name of 1-64 letters, digits, _ . : -'),
-  /** the engine's /metrics URL */
-  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
-  /** detected from the metric names when not given */
-  flavor: z.enum(['aphrodite', 'vllm', 'sglang', 'tgi', 'llamacpp']).optional(),
-  /** seconds between scrapes; default monitoring_interval */
-  interval: positiveSeconds.optional(),
-  /** seconds; default min(10, interval) */
-  timeout: positiveSeconds.optional(),
-  labels: z.record(labelName, z.string()).optional(),
-  /** also show the engine's raw page in /metrics (its `engine` label becomes `engine_index`); the unified metrics are always shown */
-  pass_through: z.boolean().default(false),
-});
+/** Files are read at every scrape, so a rotated secret is picked up without a restart. */
+const targetAuth = {
+  basic_auth: z
+    .strictObject({
+      username: z.string().min(1).max(1024),
+      password: z.string().max(4096).optional(),
+      /** file holding the password (surrounding whitespace trimmed) */
+      password_file: z.string().min(1).max(4096).optional(),
+    })
+    .optional(),
+  bearer_token: z.string().regex(/^[\x21-\x7e]{1,8192}$/, 'a token of 1-8192 visible ASCII characters').optional(),
+  /** file holding the bearer token (surrounding whitespace trimmed) */
+  bearer_token_file: z.string().min(1).max(4096).optional(),
+};
+
+type TargetKeys = {
+  url: string;
+  basic_auth?: { password?: string | undefined; password_file?: string | undefined } | undefined;
+  bearer_token?: string | undefined;
+  bearer_token_file?: string | undefined;
+  body_size_limit?: number | undefined;
+  max_body_bytes?: number | undefined;
+};
+
+/** One way of authenticating per target, as Prometheus requires; a URL's `user:pass@` counts as basic_auth. */
+function exclusiveKeys(t: TargetKeys, ctx: z.core.$RefinementCtx<TargetKeys>): void {
+  const clash = (path: string[], message: string): void => {
+    ctx.addIssue({ code: 'custom', path, message, input: undefined });
+  };
+  let userinfo = false;
+  try {
+    const u = new URL(t.url);
+    userinfo = u.username !== '' || u.password !== '';
+  } catch {
+    // an invalid URL is reported by its own check
+  }
+  const ways = [
+    ...(t.basic_auth !== undefined ? ['basic_auth'] : []),
+    ...(t.bearer_token !== undefined ? ['bearer_token'] : []),
+    ...(t.bearer_token_file !== undefined ? ['bearer_token_file'] : []),
+    ...(userinfo ? ['url (user:password@)'] : []),
+  ];
+  if (ways.length > 1) clash([], `only one of basic_auth, bearer_token, bearer_token_file, or credentials in url (got ${ways.join(', ')})`);
+  if (t.basic_auth?.password !== undefined && t.basic_auth.password_file !== undefined) {
+    clash(['basic_auth'], 'only one of basic_auth.password and basic_auth.password_file');
+  }
+  if (t.body_size_limit !== undefined && t.max_body_bytes !== undefined) {
+    clash([], 'only one of body_size_limit and max_body_bytes (its earlier name)');
+  }
+}
+
+const scrapeTarget = z
+  .strictObject({
+    /** becomes the `job` label; unique */
+    name: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'a name of 1-64 letters, digits, _ . : -'),
+    /** http(s) URL of a Prometheus /metrics endpoint; `user:pass@` becomes basic auth */
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+    /** seconds between scrapes; default monitoring_interval */
+    interval: positiveSeconds.optional(),
+    /** seconds; default min(10, interval); must be <= interval (Prometheus rule) */
+    timeout: positiveSeconds.optional(),
+    /** extra labels on every series of the target */
+    labels: z.record(labelName, z.string()).optional(),
+    /** 'auto' negotiates OpenMetrics or text like Prometheus 2.42 */
+    format: z.enum(['auto', 'prometheus', 'openmetrics']).default('auto'),
+    ...targetLimits,
+    ...targetAuth,
+    /** show the target's latest successful page in /metrics as it was scraped (its own names; the agent's own families win) */
+    pass_through: z.boolean().default(true),
+  })
+  .superRefine(exclusiveKeys);
+
+const engine = z
+  .strictObject({
+    /** the `engine` label of its unified metrics, and its scrape job; unique among engines and scrape targets */
+    name: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'a name of 1-64 letters, digits, _ . : -'),
+    /** the engine's /metrics URL; `user:pass@` becomes basic auth */
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+    /** detected from the metric names when not given */
+    flavor: z.enum(['aphrodite', 'vllm', 'sglang', 'tgi', 'llamacpp']).optional(),
+    /** seconds between scrapes; default monitoring_interval */
+    interval: positiveSeconds.optional(),
+    /** seconds; default min(10, interval) */
+    timeout: positiveSeconds.optional(),
+    labels: z.record(labelName, z.string()).optional(),
+    ...targetLimits,
+    ...targetAuth,
+    /** also show the engine's raw page in /metrics (its `engine` label becomes `engine_index`); the unified metrics are always shown */
+    pass_through: z.boolean().default(false),
+  })
+  .superRefine(exclusiveKeys);
 
 const componentSource = z.strictObject({
   /** component name (dtesn, echo_self, embodied, or your own) */
@@ -104,6 +181,12 @@ export const configSchema = z.strictObject({
   max_samples_per_collector: z.number().int().min(1).max(1_000_000).default(2000),
   /** most series held in memory; past it new series are dropped and counted */
   max_series: z.number().int().min(1).max(10_000_000).default(50_000),
+  /**
+   * series of max_series kept for the agent's own (collectors, derived, self-metrics);
+   * scrape targets may fill only the rest. Default 10 % of max_series, at least 1000,
+   * at most half of max_series. Must be <= max_series.
+   */
+  reserved_series: z.number().int().min(0).max(10_000_000).optional(),
   alert_thresholds: alertThresholds.default({}),
   degradation_detection: z
     .strictObject({
@@ -169,6 +252,10 @@ export const configSchema = z.strictObject({
     .default({ enabled: true }),
   /** log level of the monitor's own messages */
   log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+}).superRefine((c, ctx) => {
+  if (c.reserved_series !== undefined && c.reserved_series > c.max_series) {
+    ctx.addIssue({ code: 'custom', path: ['reserved_series'], message: `a number of series <= max_series (${c.max_series})`, input: c.reserved_series });
+  }
 });
 
 /** The config file as a user writes it (everything optional). */

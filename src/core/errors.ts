@@ -20,6 +20,8 @@ export const ErrorCodes = {
   EP_ERR_ARGUMENT: 'EP_ERR_ARGUMENT',
   /** Text in the Prometheus exposition formats could not be parsed. */
   EP_ERR_EXPOSITION_PARSE: 'EP_ERR_EXPOSITION_PARSE',
+  /** An exposition page breached a per-page limit (sample_limit, label_limit, label name/value length). */
+  EP_ERR_EXPOSITION_LIMIT: 'EP_ERR_EXPOSITION_LIMIT',
   /** A command-line argument is missing or malformed. */
   EP_ERR_CLI_USAGE: 'EP_ERR_CLI_USAGE',
 } as const;

@@ -170,7 +170,7 @@ const SELF: readonly Row[] = [
   ['echo_perf_tick_duration_seconds', 'tick_duration_seconds', 'gauge', 'Wall time of the last tick.'],
   ['echo_perf_last_tick_timestamp_seconds', 'last_tick_timestamp_seconds', 'gauge', 'When the last tick completed (unix seconds).'],
   ['echo_perf_series', 'series', 'gauge', 'Series held in the in-memory store.'],
-  ['echo_perf_series_dropped_samples_total', 'series_dropped_samples_total', 'counter', 'Samples refused because the series limit (max_series) was reached.'],
+  ['echo_perf_series_dropped_samples_total', 'series_dropped_samples_total', 'counter', 'Samples refused because the series limit was reached, by origin: own (max_series) or external (scraped or pushed; max_series - reserved_series).'],
   ['echo_perf_series_out_of_order_samples_total', 'series_out_of_order_samples_total', 'counter', 'Samples refused because they were older than their series\' newest.'],
   ['echo_perf_alerts_firing', 'alerts_firing', 'gauge', 'Alerts firing now.'],
   ['echo_perf_alert_handler_errors_total', 'alert_handler_errors_total', 'counter', 'Alert handler calls that threw or timed out.'],
@@ -185,6 +185,7 @@ const TARGET: readonly Row[] = [
   ['echo_perf_target_scrapes_total', 'target_scrapes_total', 'counter', 'Scrapes of the target started.'],
   ['echo_perf_target_scrape_failures_total', 'target_scrape_failures_total', 'counter', 'Scrapes of the target that failed (down, timed out, over a limit, unparsable).'],
   ['echo_perf_target_last_success_timestamp_seconds', 'target_last_success_timestamp_seconds', 'gauge', 'When the last successful scrape of the target started (unix seconds).'],
+  ['echo_perf_target_exposition_violations_total', 'target_exposition_violations_total', 'counter', "Exposition format rules the target's pages broke that the lenient reader let pass (as Prometheus would)."],
   ['echo_perf_target_passthrough_dropped_families', 'target_passthrough_dropped_families', 'gauge', "Families of the target's page left out of /metrics because their name is the agent's own or clashes with another target's type."],
 ];
 

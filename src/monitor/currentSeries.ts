@@ -20,6 +20,7 @@ export function targetHealthSamples(statuses: Readonly<Record<string, TargetStat
     if (st.health === 'up') g('echo_perf_target_scrape_samples', st.lastSamples);
     g('echo_perf_target_scrapes_total', st.scrapesTotal);
     g('echo_perf_target_scrape_failures_total', st.failuresTotal);
+    g('echo_perf_target_exposition_violations_total', st.violationsTotal);
     if (st.lastSuccessAt !== undefined) g('echo_perf_target_last_success_timestamp_seconds', st.lastSuccessAt / 1000);
   }
   return out;

@@ -1,4 +1,8 @@
-/** @module monitor/status  Collector and component states as the API reports them. */
+/**
+ * @module monitor/status  Collector and component states as the API reports them.
+ * Keyed by names that can come from requests (pushed components): the maps have
+ * no prototype, so a name like `__proto__` is a plain key.
+ */
 import type { EchoPerfConfig } from '../config/index.js';
 import type { CollectorEntry, CollectorStatus } from '../collect/runner.js';
 import type { TargetStatus } from '../collect/scrape/index.js';
@@ -9,7 +13,7 @@ export function collectorSummaries(
   collectors: ReadonlyMap<string, CollectorEntry>,
   statuses: ReadonlyMap<string, Readonly<CollectorStatus>>,
 ): Record<string, CollectorSummary> {
-  const out: Record<string, CollectorSummary> = {};
+  const out = Object.create(null) as Record<string, CollectorSummary>;
   for (const [name, entry] of collectors) {
     const s = statuses.get(name);
     const withStatus = entry as { status?: unknown };
@@ -36,7 +40,7 @@ export function componentStates(
   freshness: ReadonlyMap<string, Freshness>,
   targets: Record<string, TargetStatus>,
 ): Record<string, ComponentState> {
-  const out: Record<string, ComponentState> = {};
+  const out = Object.create(null) as Record<string, ComponentState>;
   for (const name of collectors.keys()) {
     const s = statuses.get(name)?.status ?? 'pending';
     out[name] = s === 'error' || s === 'timeout' ? 'down' : freshness.get(name) === 'stale' ? 'stale' : s === 'ok' ? 'active' : 'pending';

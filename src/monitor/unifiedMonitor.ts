@@ -101,8 +101,11 @@ export class UnifiedPerformanceMonitor {
     this.thresholds = thresholdsFromConfig(c);
     this.metricsHistory = new BoundedHistory(c.max_metrics_history);
     this.alertsHistory = new BoundedHistory(c.max_alerts_history);
-    this.store = new SeriesStore({ capacity: seriesCapacity(c), maxSeries: c.max_series });
-    this.scrapes = new ScrapeManager(scrapeSpecs(c), this._clock, (_target, samples) => this.store.append(samples));
+    this.store = new SeriesStore({ capacity: seriesCapacity(c), maxSeries: c.max_series, reservedSeries: c.reserved_series });
+    this.scrapes = new ScrapeManager(scrapeSpecs(c), this._clock, (_target, page, own) => {
+      this.store.append(own);
+      this.store.append(page, 'external');
+    });
     this._runner = new CollectorRunner({
       clock: this._clock,
       timeoutMs: this._timeoutMs(),
@@ -369,7 +372,7 @@ export class UnifiedPerformanceMonitor {
       g('echo_perf_ticks_skipped_total', this._ticksSkipped),
       g('echo_perf_tick_duration_seconds', this._lastTickMs / 1000),
       g('echo_perf_series', this.store.seriesCount),
-      g('echo_perf_series_dropped_samples_total', this.store.droppedSamples),
+      ...(['own', 'external'] as const).map((origin) => ({ name: 'echo_perf_series_dropped_samples_total', labels: { origin }, t: at, v: this.store.droppedSamplesOf(origin) })),
       g('echo_perf_alerts_firing', this._lifecycle.active().length),
       g('echo_perf_alert_handler_errors_total', this._dispatcher.errorsTotal),
       g('echo_perf_alert_events_dropped_total', this._dispatcher.droppedTotal),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SeriesStore } from './series.js';
+import { defaultReservedSeries, SeriesStore } from './series.js';
 
 test('SeriesStore keeps a bounded ring per series and answers latest and range', () => {
   const s = new SeriesStore({ capacity: 3, maxSeries: 10 });
@@ -39,4 +39,36 @@ test('one sample per timestamp: a re-reported value is not a new point, an older
   s.append([{ name: 'x', labels: {}, t: 20, v: 2 }]);
   assert.deepEqual(s.range('x', undefined, 0, 100).map((p) => [p.t, p.v]), [[10, 1], [20, 2]]);
   assert.equal(s.outOfOrderSamples, 1);
+});
+
+test('external samples create series only within max_series - reserved_series; own series use the whole budget', () => {
+  const s = new SeriesStore({ capacity: 2, maxSeries: 10, reservedSeries: 4 });
+  const flood = Array.from({ length: 50 }, (_, i) => ({ name: 'scraped', labels: { i: String(i) }, t: 1, v: i }));
+  s.append(flood, 'external');
+  assert.equal(s.externalSeriesCount, 6);
+  assert.equal(s.droppedSamplesOf('external'), 44);
+  // The agent's own series still reach the store after the flood, up to the whole budget.
+  s.append([{ name: 'cpu_usage', labels: {}, t: 1, v: 12 }, { name: 'echo_perf_series', labels: {}, t: 1, v: 7 }]);
+  assert.deepEqual(s.latest('cpu_usage').map((x) => x.v), [12]);
+  s.append(Array.from({ length: 5 }, (_, i) => ({ name: 'own', labels: { i: String(i) }, t: 1, v: i })));
+  assert.equal(s.seriesCount, 10);
+  assert.equal(s.droppedSamplesOf('own'), 3);
+  assert.equal(s.droppedSamples, 47);
+  // Existing external series keep receiving samples; eviction frees external budget.
+  s.append([{ name: 'scraped', labels: { i: '0' }, t: 2, v: 100 }], 'external');
+  assert.deepEqual(s.latest('scraped', { i: '0' }).map((x) => x.v), [100]);
+  s.append([{ name: 'cpu_usage', labels: {}, t: 3, v: 13 }]);
+  s.evictOlderThan(2);
+  assert.equal(s.externalSeriesCount, 1);
+  s.append([{ name: 'scraped', labels: { i: '49' }, t: 4, v: 49 }], 'external');
+  assert.equal(s.externalSeriesCount, 2);
+});
+
+test('the default reserve: 10 % of max_series, at least 1000, at most half', () => {
+  assert.equal(defaultReservedSeries(50_000), 5000);
+  assert.equal(defaultReservedSeries(5000), 1000);
+  assert.equal(defaultReservedSeries(1200), 600);
+  const s = new SeriesStore({ capacity: 2, maxSeries: 2000 });
+  s.append(Array.from({ length: 1500 }, (_, i) => ({ name: 'x', labels: { i: String(i) }, t: 1, v: i })), 'external');
+  assert.equal(s.externalSeriesCount, 1000);
 });

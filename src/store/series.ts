@@ -3,6 +3,9 @@
  * The hot store: per series, a ring of the most recent samples in typed arrays
  * (no per-sample objects). Bounded twice: `capacity` samples per series and
  * `maxSeries` series; past the latter, new series are dropped and counted.
+ * External samples (scrape targets) may create series only up to
+ * `maxSeries - reservedSeries`, so a target serving too many series can never
+ * crowd out the agent's own (collectors, derived series, self-metrics).
  */
 import { matchesLabels, seriesKey } from '../core/labels.js';
 import type { Labels, Sample } from '../core/types.js';
@@ -21,8 +24,12 @@ export interface SeriesReader {
   rangeSeries(name: string, match: Labels | undefined, from: number, to: number): SeriesPoints[];
 }
 
+/** Who a sample comes from: the agent itself, or a peer it scrapes or receives data from. */
+export type SeriesOrigin = 'own' | 'external';
+
 interface Ring {
   readonly name: string;
+  readonly origin: SeriesOrigin;
   readonly labels: Labels;
   readonly t: Float64Array;
   readonly v: Float64Array;
@@ -33,17 +40,31 @@ interface Ring {
 export interface SeriesStoreOptions {
   /** Samples kept per series. */
   capacity: number;
-  /** Most series held; new ones past it are dropped (counted in `droppedSeries`). */
+  /** Most series held; new ones past it are dropped (counted in `droppedSamples`). */
   maxSeries: number;
+  /** Series only the agent's own samples may create; default `defaultReservedSeries(maxSeries)`. */
+  reservedSeries?: number | undefined;
+}
+
+/** 10 % of `maxSeries`, at least 1000, but never more than half (a small store still takes external series). */
+export function defaultReservedSeries(maxSeries: number): number {
+  return Math.min(Math.max(1000, Math.ceil(maxSeries / 10)), Math.floor(maxSeries / 2));
 }
 
 export class SeriesStore implements SeriesReader {
   private readonly _byKey = new Map<string, Ring>();
   private readonly _byName = new Map<string, Set<Ring>>();
-  private _droppedSamples = 0;
+  private readonly _dropped = { own: 0, external: 0 };
   private _outOfOrder = 0;
+  private _externalSeries = 0;
+  private readonly _maxSeries: number;
+  private readonly _maxExternal: number;
 
-  constructor(private readonly _opts: SeriesStoreOptions) {}
+  constructor(private readonly _opts: SeriesStoreOptions) {
+    this._maxSeries = _opts.maxSeries;
+    const reserved = Math.min(_opts.reservedSeries ?? defaultReservedSeries(_opts.maxSeries), _opts.maxSeries);
+    this._maxExternal = _opts.maxSeries - reserved;
+  }
 
   get seriesCount(): number {
     return this._byKey.size;
@@ -54,22 +75,39 @@ export class SeriesStore implements SeriesReader {
     return this._outOfOrder;
   }
 
-  /** Samples refused because the series cap was reached. */
-  get droppedSamples(): number {
-    return this._droppedSamples;
+  /** Series created by external samples (at most `maxSeries - reservedSeries`). */
+  get externalSeriesCount(): number {
+    return this._externalSeries;
   }
 
-  append(samples: readonly Sample[]): void {
+  /** Samples refused because the series cap (or, for external samples, the external budget) was reached. */
+  get droppedSamples(): number {
+    return this._dropped.own + this._dropped.external;
+  }
+
+  /** The same count per origin. */
+  droppedSamplesOf(origin: SeriesOrigin): number {
+    return this._dropped[origin];
+  }
+
+  /**
+   * Adds samples. `origin` 'external' (scraped or received data) may create new
+   * series only within the external budget; 'own' may use all of `maxSeries`.
+   * Either may append to a series that exists.
+   */
+  append(samples: readonly Sample[], origin: SeriesOrigin = 'own'): void {
+    const external = origin === 'external';
     for (const s of samples) {
       const key = seriesKey(s.name, s.labels);
       let r = this._byKey.get(key);
       if (r === undefined) {
-        if (this._byKey.size >= this._opts.maxSeries) {
-          this._droppedSamples++;
+        if (this._byKey.size >= this._maxSeries || (external && this._externalSeries >= this._maxExternal)) {
+          this._dropped[origin]++;
           continue;
         }
         const cap = this._opts.capacity;
-        r = { name: s.name, labels: s.labels, t: new Float64Array(cap), v: new Float64Array(cap), head: 0, size: 0 };
+        r = { name: s.name, origin, labels: s.labels, t: new Float64Array(cap), v: new Float64Array(cap), head: 0, size: 0 };
+        if (external) this._externalSeries++;
         this._byKey.set(key, r);
         let set = this._byName.get(s.name);
         if (set === undefined) this._byName.set(s.name, (set = new Set()));
@@ -156,7 +194,10 @@ export class SeriesStore implements SeriesReader {
       const i = (r.head - 1 + r.t.length) % r.t.length;
       if (r.size === 0 || r.t[i]! < before) {
         this._byKey.delete(key);
-        this._byName.get(r.name)?.delete(r);
+        const set = this._byName.get(r.name);
+        set?.delete(r);
+        if (set?.size === 0) this._byName.delete(r.name);
+        if (r.origin === 'external') this._externalSeries--;
         n++;
       }
     }

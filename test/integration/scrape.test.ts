@@ -126,3 +126,90 @@ test('counter rates and histogram quantiles are derived each tick over the windo
   const mean = m.store.latest('lat:mean', { job: 'eng' })[0]!.v;
   assert.ok(Math.abs(mean - 0.3) < 1e-9, `mean ${mean}`);
 });
+
+test('a page past its limits fails the whole scrape: up 0, the reason in lastError, nothing of the page stored', async (t) => {
+  const page = (n: number, labels = ''): string => Array.from({ length: n }, (_, i) => `flood{i="${i}"${labels}} 1`).join('\n') + '\n';
+  const many = await serve(t, (_req, res) => res.end(page(150)));
+  const wide = await serve(t, (_req, res) => res.end('ok_metric 1\nwide{a="1",b="2",c="3"} 1\n'));
+  const longName = await serve(t, (_req, res) => res.end(`ok_metric 1\nm{${'n'.repeat(300)}="1"} 1\n`));
+  const longValue = await serve(t, (_req, res) => res.end(`ok_metric 1\nm{v="${'x'.repeat(5000)}"} 1\n`));
+  const good = await serve(t, (_req, res) => res.end(page(100)));
+  const m = monitorFor([
+    { name: 'many', url: many, sample_limit: 100 },
+    { name: 'wide', url: wide, label_limit: 3 },
+    { name: 'long_name', url: longName },
+    { name: 'long_value', url: longValue },
+    { name: 'good', url: good, sample_limit: 100 },
+  ]);
+  await m.collectNow();
+  const st = m.getPerformanceSummary().targets;
+  assert.equal(st['many']!.lastError, 'sample_limit exceeded (samples: 101, limit: 100)');
+  // Prometheus counts the metric name (__name__) as a label.
+  assert.equal(st['wide']!.lastError, 'label_limit exceeded (metric: wide, number of labels: 4, limit: 3)');
+  assert.equal(st['long_name']!.lastError, `label_name_length_limit exceeded (metric: m, label name: ${'n'.repeat(50)}, length: 300, limit: 256)`);
+  assert.equal(st['long_value']!.lastError, `label_value_length_limit exceeded (metric: m, label: {v ${'x'.repeat(50)}}, value length: 5000, limit: 4096)`);
+  for (const job of ['many', 'wide', 'long_name', 'long_value']) {
+    assert.equal(st[job]!.health, 'down', job);
+    assert.equal(m.store.latest('up', { job })[0]!.v, 0, job);
+    assert.equal(m.store.latest('scrape_samples_scraped', { job })[0]!.v, 0, job);
+    assert.deepEqual(m.store.latest('ok_metric', { job }), [], job);
+    assert.deepEqual(m.store.latest('flood', { job }), [], job);
+  }
+  assert.equal(st['good']!.health, 'up');
+  assert.equal(m.store.latest('flood', { job: 'good' }).length, 100);
+  assert.equal(m.store.latest('echo_perf_target_exposition_violations_total', { target: 'good' })[0]!.v, 0);
+});
+
+test('a target serving 200k series fails on the default sample_limit; the agent\'s own series stay', async (t) => {
+  const body = Array.from({ length: 200_000 }, (_, i) => `flood{i="${i}"} 1`).join('\n') + '\n';
+  const url = await serve(t, (_req, res) => res.end(body));
+  const m = monitorFor([{ name: 'huge', url }]);
+  m.registerCollector('host', () => ({ cpu_usage: 42 }));
+  await m.collectNow();
+  assert.match(m.getPerformanceSummary().targets['huge']!.lastError!, /^sample_limit exceeded \(samples: 20001, limit: 20000\)$/);
+  assert.equal(m.store.latest('flood').length, 0);
+  assert.equal(m.store.latest('cpu_usage', { component: 'host' })[0]!.v, 42);
+  assert.equal(m.store.latest('echo_perf_ticks_total').length, 1);
+});
+
+test('a target with more series than the external budget cannot crowd out the agent\'s own series', async (t) => {
+  // 3500 series against max_series 3000: the external budget is 3000 - 1000 (the default reserve).
+  const body = Array.from({ length: 3500 }, (_, i) => `flood{i="${i}"} 1`).join('\n') + '\n';
+  const url = await serve(t, (_req, res) => res.end(body));
+  const clock = new ManualClock(1_700_000_000_000);
+  const m = new UnifiedPerformanceMonitor({
+    config: { max_series: 3000, scrape_targets: [{ name: 'big', url, sample_limit: 5000, interval: 1 }], log_level: 'silent' },
+    clock,
+    systemCollector: false,
+    logger: new MemoryLogger(),
+  });
+  m.registerCollector('host', () => ({ cpu_usage: 42, memory_usage: 50 }));
+  // The target's page reaches the store before the first tick's own series, as at start-up.
+  await m.scrapes.scrapeAll();
+  for (let i = 0; i < 2; i++) {
+    await m.collectNow();
+    await clock.advance(1000);
+  }
+  assert.equal(m.store.latest('cpu_usage', { component: 'host' })[0]!.v, 42);
+  assert.equal(m.store.latest('memory_usage', { component: 'host' })[0]!.v, 50);
+  assert.equal(m.store.latest('up', { job: 'big' })[0]!.v, 1);
+  assert.ok(m.store.latest('echo_perf_series').length === 1 && m.store.latest('echo_perf_ticks_total').length === 1);
+  const dropped = (origin: string): number => m.store.latest('echo_perf_series_dropped_samples_total', { origin })[0]!.v;
+  assert.ok(dropped('external') >= 1500, `external drops ${dropped('external')}`);
+  assert.equal(dropped('own'), 0);
+  assert.equal(m.store.latest('flood', { job: 'big' }).length, 2000);
+  assert.equal(m.store.externalSeriesCount, 2000);
+});
+
+test('scraped label names __proto__ and constructor stay plain labels; nothing reaches Object.prototype', async (t) => {
+  const url = await serve(t, (_req, res) => res.end('m{__proto__="p",constructor="c",polluted="yes"} 1\n'));
+  const m = monitorFor([{ name: 'proto', url }]);
+  await m.collectNow();
+  const s = m.store.latest('m', { job: 'proto' });
+  assert.equal(s.length, 1);
+  const labels = s[0]!.labels;
+  assert.equal(Object.getOwnPropertyDescriptor(labels, '__proto__')?.value, 'p');
+  assert.equal(Object.getOwnPropertyDescriptor(labels, 'constructor')?.value, 'c');
+  assert.ok(!('exported___proto__' in labels) && !('exported_constructor' in labels));
+  assert.equal((({}) as Record<string, unknown>)['polluted'], undefined);
+});

@@ -3,6 +3,7 @@
  * A component whose metrics are pulled over HTTP on its own interval: JSON
  * `{"metric": value}` or Prometheus text, checked like a push.
  */
+import { redactUrl } from '../../core/redact.js';
 import type { Collector, Sample } from '../../core/types.js';
 import { fetchPage } from '../scrape/fetchPage.js';
 import { HeldValues } from './held.js';
@@ -39,7 +40,7 @@ export function pullCollector(spec: PullSpec): Collector & { held: HeldValues } 
         const ct = spec.format === 'prometheus' ? page.contentType || 'text/plain' : 'application/json';
         const r = parseComponentPayload(spec.name, page.body, ct, at, spec.limits);
         if (!r.ok) {
-          throw new Error(`invalid payload from ${spec.url}: ${r.errors.map((e) => `${e.field}: got ${JSON.stringify(e.value)}; expected ${e.expected}`).join('; ')}`);
+          throw new Error(`invalid payload from ${redactUrl(spec.url)}: ${r.errors.map((e) => `${e.field}: got ${JSON.stringify(e.value)}; expected ${e.expected}`).join('; ')}`);
         }
         held.update(r.samples);
       }

@@ -8,6 +8,7 @@
  */
 import { parseExposition, type MetricFamily } from '../../core/exposition/index.js';
 import { describeError } from '../../core/errors.js';
+import { redactUrl } from '../../core/redact.js';
 import type { Clock } from '../../core/clock.js';
 import type { Sample } from '../../core/types.js';
 import { fetchPage } from '../scrape/fetchPage.js';
@@ -113,7 +114,7 @@ export class DcgmSource {
   constructor(private readonly _o: DcgmSourceOptions) {}
 
   get target(): string {
-    return this._o.url;
+    return redactUrl(this._o.url);
   }
 
   /** Appends samples; returns the number of GPUs, or undefined when the scrape failed (see lastError). */
@@ -134,7 +135,7 @@ export class DcgmSource {
       this.gpus = readings.length;
       return readings.length;
     } catch (e) {
-      this.lastError = `dcgm exporter ${this._o.url}: ${describeError(e)}`;
+      this.lastError = `dcgm exporter ${redactUrl(this._o.url)}: ${describeError(e)}`;
       return undefined;
     }
   }

@@ -1,8 +1,12 @@
 /**
  * @module collect/scrape/fetchPage
  * One HTTP scrape: content negotiation as Prometheus 2.42 does it, gzip, a
- * deadline and a cap on the (uncompressed) body size.
+ * deadline, a cap on the (uncompressed) body size, and credentials. No error
+ * it throws quotes a secret: the URL's userinfo and secret query values and
+ * the credentials are scrubbed from every message.
  */
+import { scrubSecrets, urlSecrets } from '../../core/redact.js';
+import { authorization, CredentialsError, splitUserinfo, type ScrapeAuth } from './credentials.js';
 
 /** Prometheus 2.42's scrape Accept header (scrape/scrape.go@v2.42.0). */
 export const SCRAPE_ACCEPT_HEADER =
@@ -16,6 +20,8 @@ export interface FetchPageOptions {
   format: 'auto' | 'prometheus' | 'openmetrics';
   userAgent: string;
   signal?: AbortSignal;
+  /** Sent as the Authorization header; without it, a URL's `user:pass@` is sent as basic auth. */
+  auth?: ScrapeAuth | undefined;
 }
 
 export interface FetchedPage {
@@ -28,7 +34,7 @@ export interface FetchedPage {
 export class ScrapeError extends Error {
   constructor(
     message: string,
-    readonly kind: 'http' | 'timeout' | 'body_limit' | 'network' | 'parse',
+    readonly kind: 'http' | 'timeout' | 'body_limit' | 'network' | 'parse' | 'auth',
   ) {
     super(message);
     this.name = 'ScrapeError';
@@ -36,20 +42,41 @@ export class ScrapeError extends Error {
 }
 
 export async function fetchPage(url: string, o: FetchPageOptions): Promise<FetchedPage> {
+  const secrets = urlSecrets(url);
+  try {
+    return await fetchOnce(url, o, secrets);
+  } catch (e) {
+    const err = e instanceof ScrapeError ? e : new ScrapeError(describe(e), 'network');
+    if (secrets.length === 0) throw err;
+    throw new ScrapeError(scrubSecrets(err.message, secrets), err.kind);
+  }
+}
+
+/** `secrets` gains the credentials once they are read, for the caller to scrub. */
+async function fetchOnce(url: string, o: FetchPageOptions, secrets: string[]): Promise<FetchedPage> {
+  const split = splitUserinfo(url);
+  const auth = o.auth ?? split.auth;
+  const headers: Record<string, string> = {
+    accept: o.format === 'prometheus' ? TEXT_ONLY_ACCEPT : SCRAPE_ACCEPT_HEADER,
+    'accept-encoding': 'gzip',
+    'user-agent': o.userAgent,
+    'x-prometheus-scrape-timeout-seconds': String(o.timeoutMs / 1000),
+  };
+  if (auth !== undefined) {
+    try {
+      const a = await authorization(auth);
+      secrets.push(...a.secrets);
+      headers['authorization'] = a.header;
+    } catch (e) {
+      throw new ScrapeError(e instanceof CredentialsError ? e.message : describe(e), 'auth');
+    }
+  }
   const deadline = AbortSignal.timeout(o.timeoutMs);
   const signal = o.signal ? AbortSignal.any([deadline, o.signal]) : deadline;
   let res: Response;
   try {
-    res = await fetch(url, {
-      signal,
-      redirect: 'follow',
-      headers: {
-        accept: o.format === 'prometheus' ? TEXT_ONLY_ACCEPT : SCRAPE_ACCEPT_HEADER,
-        'accept-encoding': 'gzip',
-        'user-agent': o.userAgent,
-        'x-prometheus-scrape-timeout-seconds': String(o.timeoutMs / 1000),
-      },
-    });
+    // Like Prometheus, redirects are followed; fetch drops Authorization when one leaves the origin.
+    res = await fetch(split.url, { signal, redirect: 'follow', headers });
   } catch (e) {
     throw classify(e, o.timeoutMs, deadline);
   }
@@ -80,6 +107,10 @@ export async function fetchPage(url: string, o: FetchPageOptions): Promise<Fetch
 
 function classify(e: unknown, timeoutMs: number, deadline: AbortSignal): ScrapeError {
   if (deadline.aborted) return new ScrapeError(`scrape timed out after ${timeoutMs} ms`, 'timeout');
+  return new ScrapeError(describe(e), 'network');
+}
+
+function describe(e: unknown): string {
   const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
-  return new ScrapeError(`${e instanceof Error ? e.message : String(e)}${cause}`, 'network');
+  return `${e instanceof Error ? e.message : String(e)}${cause}`;
 }

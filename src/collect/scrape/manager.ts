@@ -1,11 +1,11 @@
 /**
  * @module collect/scrape/manager
  * Runs the configured scrape targets, each on its own schedule, and hands every
- * scrape's samples to a sink (the monitor appends them to the store).
+ * scrape's samples to a sink (the monitor appends the page's samples to the
+ * store as external data, and the target's health series as its own).
  */
 import type { Clock } from '../../core/clock.js';
-import type { Sample } from '../../core/types.js';
-import { ScrapeTarget, type ScrapeTargetSpec, type TargetStatus } from './target.js';
+import { ScrapeTarget, type ScrapeSink, type ScrapeTargetSpec, type TargetStatus } from './target.js';
 
 export const USER_AGENT = 'echo-perf/0.1';
 
@@ -16,7 +16,7 @@ export class ScrapeManager {
   constructor(
     specs: readonly ScrapeTargetSpec[],
     clock: Clock,
-    sink: (target: ScrapeTarget, samples: Sample[]) => void,
+    sink: ScrapeSink,
   ) {
     for (const s of specs) this.targets.set(s.name, new ScrapeTarget(s, clock, sink, USER_AGENT));
   }
@@ -38,7 +38,7 @@ export class ScrapeManager {
   }
 
   statuses(): Record<string, TargetStatus> {
-    const out: Record<string, TargetStatus> = {};
+    const out = Object.create(null) as Record<string, TargetStatus>;
     for (const [n, t] of this.targets) out[n] = { ...t.status };
     return out;
   }

@@ -4,16 +4,21 @@
  * with the target's labels (`job` = its name, `instance` = host:port) plus
  * Prometheus's synthetic series `up`, `scrape_duration_seconds` and
  * `scrape_samples_scraped` (prometheus.io/docs/concepts/jobs_instances). A target
- * that is down, slow, or serves garbage changes only its own `up` and status.
+ * that is down, slow, serves garbage or more than its limits changes only its
+ * own `up` and status; nothing of a page past a limit is kept. The target's URL
+ * is shown only redacted (no userinfo, no secret query values).
  */
 import type { Clock, Timer } from '../../core/clock.js';
 import { describeError } from '../../core/errors.js';
-import { parseExposition } from '../../core/exposition/index.js';
-import type { MetricType, Sample } from '../../core/types.js';
+import { redactUrl, scrubSecrets, urlSecrets } from '../../core/redact.js';
+import type { Labels, MetricType, Sample } from '../../core/types.js';
+import type { ScrapeAuth } from './credentials.js';
 import { fetchPage, ScrapeError } from './fetchPage.js';
+import { parsePage, type PageLimits } from './pageLimits.js';
 
 export interface ScrapeTargetSpec {
   name: string;
+  /** May carry `user:pass@` (sent as basic auth) and secret query parameters; never shown unredacted. */
   url: string;
   /** ms */
   intervalMs: number;
@@ -21,10 +26,15 @@ export interface ScrapeTargetSpec {
   timeoutMs: number;
   labels: Record<string, string>;
   format: 'auto' | 'prometheus' | 'openmetrics';
-  maxBodyBytes: number;
-  /** Most samples accepted from one page (Prometheus sample_limit); 0 = none. */
-  sampleLimit: number;
+  /** Uncompressed bytes read from one page at most (Prometheus body_size_limit). */
+  bodySizeLimit: number;
+  /** Per-page limits (Prometheus sample_limit, label_limit, label_*_length_limit); 0 = none. */
+  limits: PageLimits;
+  auth?: ScrapeAuth | undefined;
 }
+
+/** What one scrape hands on: the page's samples (external data) and the agent's own series about the target. */
+export type ScrapeSink = (target: ScrapeTarget, page: Sample[], own: Sample[]) => void;
 
 export interface FamilyMeta {
   type: MetricType;
@@ -34,6 +44,7 @@ export interface FamilyMeta {
 
 export interface TargetStatus {
   name: string;
+  /** Redacted: userinfo and secret query values read `<secret>`. */
   url: string;
   health: 'unknown' | 'up' | 'down';
   lastError: string | undefined;
@@ -47,6 +58,9 @@ export interface TargetStatus {
   scrapesTotal: number;
   failuresTotal: number;
   intervalMs: number;
+  /** Exposition rule violations the lenient reader let pass, over all scrapes. */
+  violationsTotal: number;
+  lastViolation: string | undefined;
 }
 
 export class ScrapeTarget {
@@ -62,18 +76,20 @@ export class ScrapeTarget {
   private _timer: Timer | undefined;
   private _inFlight: Promise<void> | undefined;
   private _abort: AbortController | undefined;
+  private readonly _secrets: string[];
 
   constructor(
     spec: ScrapeTargetSpec,
     private readonly _clock: Clock,
-    private readonly _sink: (target: ScrapeTarget, samples: Sample[]) => void,
+    private readonly _sink: ScrapeSink,
     private readonly _userAgent: string,
   ) {
     this.spec = spec;
     this.instance = instanceOf(spec.url);
+    this._secrets = urlSecrets(spec.url);
     this._status = {
       name: spec.name,
-      url: spec.url,
+      url: redactUrl(spec.url),
       health: 'unknown',
       lastError: undefined,
       lastScrapeAt: undefined,
@@ -84,6 +100,8 @@ export class ScrapeTarget {
       scrapesTotal: 0,
       failuresTotal: 0,
       intervalMs: spec.intervalMs,
+      violationsTotal: 0,
+      lastViolation: undefined,
     };
   }
 
@@ -126,14 +144,16 @@ export class ScrapeTarget {
     try {
       const page = await fetchPage(this.spec.url, {
         timeoutMs: this.spec.timeoutMs,
-        maxBodyBytes: this.spec.maxBodyBytes,
+        maxBodyBytes: this.spec.bodySizeLimit,
         format: this.spec.format,
         userAgent: this._userAgent,
         signal: this._abort.signal,
+        auth: this.spec.auth,
       });
       samples = this._toSamples(page.body, page.contentType, at);
     } catch (e) {
-      error = e instanceof ScrapeError ? e.message : describeError(e);
+      // fetchPage scrubs its own errors; this catches a parse error quoting the URL's secrets too.
+      error = scrubSecrets(e instanceof ScrapeError ? e.message : describeError(e), this._secrets);
     }
     const durationMs = performance.now() - started;
     st.lastScrapeAt = at;
@@ -150,16 +170,20 @@ export class ScrapeTarget {
       st.firstSuccessAt ??= at;
     }
     const tl = this.targetLabels();
-    const synthetic: Sample[] = [
+    const own: Sample[] = [
       { name: 'up', labels: tl, t: at, v: error === undefined ? 1 : 0 },
       { name: 'scrape_duration_seconds', labels: tl, t: at, v: durationMs / 1000 },
       { name: 'scrape_samples_scraped', labels: tl, t: at, v: samples.length },
+      { name: 'echo_perf_target_exposition_violations_total', labels: { target: this.spec.name }, t: at, v: st.violationsTotal },
     ];
-    this._sink(this, samples.length > 0 ? samples.concat(synthetic) : synthetic);
+    this._sink(this, samples, own);
   }
 
   private _toSamples(body: string, contentType: string, at: number): Sample[] {
-    const families = parseExposition(body, contentType || undefined);
+    const families = parsePage(body, contentType || undefined, this.spec.limits, (message) => {
+      this._status.violationsTotal++;
+      this._status.lastViolation = message;
+    });
     const tl = this.targetLabels();
     const out: Sample[] = [];
     const meta = new Map<string, FamilyMeta>();
@@ -171,20 +195,21 @@ export class ScrapeTarget {
         out.push({ name: s.name, labels: mergeLabels(s.labels, tl), t: at, v: s.value });
       }
     }
-    if (this.spec.sampleLimit > 0 && out.length > this.spec.sampleLimit) {
-      throw new ScrapeError(`sample_limit exceeded (samples: ${out.length}, limit: ${this.spec.sampleLimit})`, 'parse');
-    }
     this.families = meta;
     this.sampleFamily = sampleFamily;
     return out;
   }
 }
 
-/** Target labels win; a scraped label they clash with is kept as `exported_<name>` (Prometheus honor_labels: false). */
-function mergeLabels(scraped: Record<string, string>, target: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k in scraped) out[k in target ? `exported_${k}` : k] = scraped[k]!;
-  for (const k in target) out[k] = target[k]!;
+/**
+ * Target labels win; a scraped label they clash with is kept as `exported_<name>`
+ * (Prometheus honor_labels: false). Scraped names are input: the result has no
+ * prototype, so `__proto__` or `constructor` stay plain labels.
+ */
+function mergeLabels(scraped: Labels, target: Labels): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const k of Object.keys(scraped)) out[Object.hasOwn(target, k) ? `exported_${k}` : k] = scraped[k]!;
+  for (const k of Object.keys(target)) out[k] = target[k]!;
   return out;
 }
 

@@ -15,6 +15,7 @@
 import type { MetricType } from '../types.js';
 import type { ExpositionFormat, ExpositionSample, ExpositionVisitor, MetricFamily } from './model.js';
 import { parseFloatToken } from './numbers.js';
+import type { ResolvedOptions } from './options.js';
 import { expositionError } from './scan.js';
 
 /** A family under construction; `family.help`/`unit` are set through the mutable view. */
@@ -51,6 +52,8 @@ export class FamilyBuilder implements ExpositionVisitor {
   readonly families: MetricFamily[] = [];
   private readonly byName = new Map<string, FamilyState>();
   private readonly om: boolean;
+  /** Whether OpenMetrics MUST violations throw (true) or go to `onViolation`. */
+  readonly strict: boolean;
   private current: FamilyState | undefined = undefined;
   private lastName: string | undefined = undefined;
   private lastState: FamilyState | undefined = undefined;
@@ -61,8 +64,10 @@ export class FamilyBuilder implements ExpositionVisitor {
   constructor(
     private readonly text: string,
     format: ExpositionFormat,
+    options?: ResolvedOptions,
   ) {
     this.om = format === 'openmetrics';
+    this.strict = options?.strict ?? true;
   }
 
   help(name: string, help: string, at: number): void {

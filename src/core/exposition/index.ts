@@ -6,4 +6,5 @@ export type { Exemplar, ExpositionFormat, ExpositionSample, ExpositionVisitor, M
 export { detectFormat, formatFromContentType, parseExposition, readExposition } from './parse.js';
 export { contentTypeFor, formatExposition } from './format.js';
 export { negotiateFormat } from './negotiate.js';
+export type { ParseLimits, ParseOptions } from './options.js';
 export { expositionError } from './scan.js';

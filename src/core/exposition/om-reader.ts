@@ -100,6 +100,7 @@ export class OpenMetricsReader extends LineReader {
       if (c === LF) this.fail(i, 'unexpected empty line (OpenMetrics does not allow blank lines)');
       this.fail(i, `expected metric name or '#' at start of line, got ${this.got(i)}`);
     }
+    this.countSample(i);
     const name = this.readName(i);
     let j = this.pos;
     let labels: Record<string, string>;
@@ -151,7 +152,7 @@ export class OpenMetricsReader extends LineReader {
     } else {
       s = ts === undefined ? { name, labels, value, exemplar } : { name, labels, value, timestamp: ts, exemplar };
     }
-    this.visitor.sample(s, i);
+    this.emit(s, i);
     return j + 1;
   }
 

@@ -7,6 +7,7 @@ import { EchoPerfError } from '../errors.js';
 import { FamilyBuilder } from './families.js';
 import type { ExpositionFormat, ExpositionVisitor, MetricFamily } from './model.js';
 import { OpenMetricsReader } from './om-reader.js';
+import { NO_LIMITS, type ParseOptions, resolveOptions } from './options.js';
 import { TextReader } from './text-reader.js';
 
 /**
@@ -59,30 +60,41 @@ function hasLine(text: string, line: string): boolean {
  * The low-level, allocation-light reader: calls `visitor` for every HELP,
  * TYPE, UNIT line and sample in page order, without grouping them into
  * families or checking cross-line rules. Throws `EchoPerfError`
- * (`EP_ERR_EXPOSITION_PARSE`) on the first syntax error.
+ * (`EP_ERR_EXPOSITION_PARSE`) on the first syntax error, and
+ * `EP_ERR_EXPOSITION_LIMIT` at the first breach of `options.limits`.
  * @example readExposition(page, 'text', { help() {}, type() {}, unit() {}, sample: (s) => n++ })
  */
-export function readExposition(text: string, format: ExpositionFormat, visitor: ExpositionVisitor): void {
-  if (format === 'openmetrics') new OpenMetricsReader(text, visitor).run();
-  else new TextReader(text, visitor).run();
+export function readExposition(
+  text: string,
+  format: ExpositionFormat,
+  visitor: ExpositionVisitor,
+  options?: Pick<ParseOptions, 'limits'>,
+): void {
+  const limits = options === undefined ? NO_LIMITS : resolveOptions(options).limits;
+  if (format === 'openmetrics') new OpenMetricsReader(text, visitor, limits).run();
+  else new TextReader(text, visitor, limits).run();
 }
 
 /**
  * Parses a Prometheus text 0.0.4 or OpenMetrics 1.0.0 page into metric
  * families, in the order they first appear. The format comes from
  * `contentType` when it names one, else from the text (see `detectFormat`).
- * Every failure is an `EchoPerfError` with code `EP_ERR_EXPOSITION_PARSE` and a
- * message `line L, column C: expected …, got …`.
+ * Every parse failure is an `EchoPerfError` with code `EP_ERR_EXPOSITION_PARSE`
+ * and a message `line L, column C: expected …, got …`; a page over
+ * `options.limits` fails with `EP_ERR_EXPOSITION_LIMIT` at the first breach.
  * @example parseExposition('# TYPE up gauge\nup 1\n')[0] // { name: 'up', type: 'gauge', samples: [{ name: 'up', labels: {}, value: 1 }] }
+ * @example parseExposition(page, 'text/plain', { limits: { maxSamples: 50_000 } })
  */
-export function parseExposition(text: string, contentType?: string): MetricFamily[] {
+export function parseExposition(text: string, contentType?: string, options?: ParseOptions): MetricFamily[] {
   if (typeof text !== 'string') {
     throw new EchoPerfError('EP_ERR_ARGUMENT', `parseExposition expects the page as a string, got ${typeof text}`);
   }
+  const opts = resolveOptions(options);
   try {
     const format = formatFromContentType(contentType) ?? detectFormat(text);
-    const builder = new FamilyBuilder(text, format);
-    readExposition(text, format, builder);
+    const builder = new FamilyBuilder(text, format, opts);
+    if (format === 'openmetrics') new OpenMetricsReader(text, builder, opts.limits).run();
+    else new TextReader(text, builder, opts.limits).run();
     return builder.families;
   } catch (e) {
     if (e instanceof EchoPerfError) throw e;

@@ -9,7 +9,9 @@
  * rejected (as prometheus/common expfmt/text_parse.go and the OpenMetrics lexer do).
  */
 import type { MetricType } from '../types.js';
-import type { ExpositionVisitor } from './model.js';
+import { checkLabelLimits, sampleLimitError } from './limits.js';
+import type { ExpositionSample, ExpositionVisitor } from './model.js';
+import { NO_LIMITS, type ResolvedLimits } from './options.js';
 import {
   BACKSLASH,
   LF,
@@ -54,16 +56,35 @@ export abstract class LineReader {
   /** Offsets of the next newline and backslash at or after the last label value read (amortised scans). */
   private nextLF = -1;
   private nextBackslash = -1;
+  /** Samples read so far, and how many the page may have (`Infinity`: no limit). */
+  private samplesRead = 0;
+  private readonly sampleCap: number;
+  /** True when some label limit is set, so each sample's labels are measured. */
+  private readonly labelLimits: boolean;
 
   constructor(
     protected readonly text: string,
     protected readonly visitor: ExpositionVisitor,
+    private readonly limits: ResolvedLimits = NO_LIMITS,
   ) {
     this.n = text.length;
+    this.sampleCap = limits.maxSamples;
+    this.labelLimits = limits.labels;
   }
 
   /** Reads the whole input, calling the visitor for each metadata line and sample. */
   abstract run(): void;
+
+  /** Counts the sample line at `at` before it is read; throws past `sample_limit`. */
+  protected countSample(at: number): void {
+    if (++this.samplesRead > this.sampleCap) throw sampleLimitError(this.text, at, this.samplesRead, this.sampleCap);
+  }
+
+  /** Hands a read sample to the visitor, after the label limits when any is set. */
+  protected emit(s: ExpositionSample, at: number): void {
+    if (this.labelLimits) checkLabelLimits(this.text, at, s.name, s.labels, this.limits);
+    this.visitor.sample(s, at);
+  }
 
   protected fail(at: number, message: string): never {
     throw expositionError(this.text, at, message);

@@ -95,6 +95,7 @@ export class TextReader extends LineReader {
     const text = this.text;
     const n = this.n;
     if (!isNameStart(c)) this.fail(i, `expected metric name or '#' at start of line, got ${this.got(i)}`);
+    this.countSample(i);
     const name = this.readName(i);
     let j = this.pos;
     c = text.charCodeAt(j);
@@ -137,7 +138,7 @@ export class TextReader extends LineReader {
       if (j < n && c !== LF) this.fail(j, `expected end of line after timestamp, got ${this.got(j)}`);
       s = { name, labels, value, timestamp: ts };
     }
-    this.visitor.sample(s, i);
+    this.emit(s, i);
     return j + 1;
   }
 
