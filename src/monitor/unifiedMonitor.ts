@@ -432,8 +432,11 @@ export class UnifiedPerformanceMonitor {
     const engines = engineSources(this.config, this.scrapes);
     const unified = deriveEngines(this.store, engines, at, windowMs);
     this._engineOutputs = unified;
-    const derived = deriveFromScrapes(this.store, deriveSources(this.config, this.scrapes), at, windowMs).concat(unified);
-    this.store.append(derived);
+    // Rates of a target's own series are as many as the target makes: they share its budget.
+    const targetRates = deriveFromScrapes(this.store, deriveSources(this.config, this.scrapes), at, windowMs);
+    this.store.append(targetRates, 'external');
+    this.store.append(unified);
+    const derived = targetRates.concat(unified);
     const view = buildSnapshot(at, collected.concat(derived, freshTargetSamples(this.scrapes, at)));
     this.metricsHistory.push(view.snapshot);
 
