@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES = fileURLToPath(new URL('../../shared/fixtures/engines/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../test/fixtures/engines/', import.meta.url));
 
 /** Runs `fn` `warmup` times, then times `runs` calls; returns each call's milliseconds. */
 export function time(fn: () => unknown, runs: number, warmup: number): number[] {

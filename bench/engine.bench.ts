@@ -2,7 +2,7 @@
  * Cost of one engine collection on a real-size page: scrape over loopback
  * HTTP + parse + store + unified-metric derivation + snapshot/rules, i.e. one
  * `collectNow()` of a monitor watching one vLLM engine (the 52 KB vLLM v1 page
- * from shared/fixtures, its counters advancing between scrapes).
+ * from test/fixtures/engines, its counters advancing between scrapes).
  * Run: node --import tsx bench/engine.bench.ts
  */
 import { readFileSync } from 'node:fs';

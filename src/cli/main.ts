@@ -15,88 +15,99 @@ import { runDemo } from './demo.js';
 import { runStart } from './start.js';
 import { runSimulateComponent } from './simulateComponent.js';
 import { runSimulateEngine } from '../simulate/engine/index.js';
-
-const USAGE = `usage: echo-perf <command> [options]
-
-commands:
-  start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
-                          run the monitor on this machine
-  demo [--phase SECONDS | --fast] [--interval SECONDS] [--report PATH]
-                          ~4 min of simulated engines and components going through load spike,
-                          degradation, KV saturation, stall, restart and outage, with live alerts,
-                          a summary and a JSON report (--fast: ~1 min 35 s)
-  config check FILE       validate a config file (exit 0 valid, 2 invalid)
-  config schema           print the config file's JSON Schema
-  simulate engine --flavor aphrodite|vllm|sglang|tgi|llamacpp [--port N] [--scenario NAME]
-                          serve a live simulated engine /metrics on 127.0.0.1 (scenarios: steady,
-                          load-spike, throughput-degradation, kv-cache-saturation, engine-restart,
-                          outage, stalled)
-  simulate component dtesn|echo-self|embodied [--url URL] [--interval S] [--count N]
-                          [--scenario healthy|degraded] [--token T]
-                          push realistic component metrics to a running monitor
-  help                    this text
-`;
-
-function usageError(msg: string): never {
-  throw new EchoPerfError('EP_ERR_CLI_USAGE', `${msg}\n\n${USAGE}`);
-}
+import { COMMAND_USAGE, CONFIG_CHECK_USAGE, CONFIG_SCHEMA_USAGE, CONFIG_USAGE, parseOrUsage, shown, SIMULATE_USAGE, START_USAGE, USAGE, usageError, wantsHelp } from './usage.js';
+import { packageVersion } from './version.js';
 
 function parsePort(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) usageError(`--port: got "${v}"; expected an integer 0..65535`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw usageError(`--port: got ${shown(v)}; expected an integer 0..65535`, START_USAGE);
   return n;
 }
 
+/** The command path (`config check`) and the arguments after it. */
+function commandPath(argv: readonly string[]): [string, string[]] {
+  const [cmd = '', sub, ...more] = argv;
+  if ((cmd === 'config' || cmd === 'simulate') && sub !== undefined && COMMAND_USAGE.has(`${cmd} ${sub}`)) return [`${cmd} ${sub}`, more];
+  return [cmd, argv.slice(1)];
+}
+
+/** `echo-perf help [COMMAND [SUBCOMMAND]]`. */
+function runHelp(args: string[], out: (s: string) => void): number {
+  if (args.length === 0) {
+    out(USAGE);
+    return 0;
+  }
+  const [path, extra] = commandPath(args);
+  const text = COMMAND_USAGE.get(path);
+  if (text === undefined || extra.length > 0) throw usageError(`help: unknown command ${shown(args.join(' '))}`);
+  out(text);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
   const out = (s: string): void => void process.stdout.write(s);
   const err = (s: string): void => void process.stderr.write(s);
+  const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V') {
+    out(`${packageVersion()}\n`);
+    return 0;
+  }
+  const [path, args] = commandPath(argv);
+  // Help wins over every other argument, valid or not, as in most CLIs.
+  if (cmd !== undefined && COMMAND_USAGE.has(path) && wantsHelp(args)) {
+    out(COMMAND_USAGE.get(path)!);
+    return 0;
+  }
   switch (cmd) {
     case 'start': {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          config: { type: 'string', short: 'c' },
-          port: { type: 'string', short: 'p' },
-          host: { type: 'string' },
-          'data-dir': { type: 'string' },
-        },
-        strict: true,
-      });
+      const { values } = parseOrUsage(START_USAGE, () =>
+        parseArgs({
+          args: rest,
+          options: {
+            config: { type: 'string', short: 'c' },
+            port: { type: 'string', short: 'p' },
+            host: { type: 'string' },
+          },
+          strict: true,
+        }),
+      );
       const port = parsePort(values.port);
       return runStart({
         ...(values.config !== undefined ? { config: values.config } : {}),
         ...(port !== undefined ? { port } : {}),
         ...(values.host !== undefined ? { host: values.host } : {}),
-        ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
       });
     }
     case 'config': {
-      const [sub, file, ...extra] = rest;
-      if (sub === 'check') {
-        if (file === undefined || extra.length > 0) usageError('config check: expected exactly one FILE');
-        return runConfigCheck(file, out, err);
+      if (path === 'config check') {
+        if (args.length !== 1) throw usageError('config check: expected exactly one FILE', CONFIG_CHECK_USAGE);
+        return runConfigCheck(args[0]!, out, err);
       }
-      if (sub === 'schema') return runConfigSchema(out);
-      return usageError(`config: unknown subcommand ${JSON.stringify(sub ?? '')}; expected check or schema`);
+      if (path === 'config schema') {
+        if (args.length > 0) throw usageError(`config schema: got ${shown(args.join(' '))}; expected no arguments`, CONFIG_SCHEMA_USAGE);
+        return runConfigSchema(out);
+      }
+      throw usageError(`config: unknown subcommand ${shown(rest[0] ?? '')}; expected check or schema`, CONFIG_USAGE);
     }
     case 'demo':
       return runDemo(rest, out);
     case 'simulate': {
-      const [what, ...args] = rest;
-      if (what === 'component') return runSimulateComponent(args, out);
-      if (what === 'engine') return runSimulateEngine(args, out);
-      return usageError(`simulate: unknown target ${JSON.stringify(what ?? '')}; expected component or engine`);
+      if (path === 'simulate component') return runSimulateComponent(args, out);
+      if (path === 'simulate engine') return runSimulateEngine(args, out);
+      throw usageError(`simulate: unknown target ${shown(rest[0] ?? '')}; expected component or engine`, SIMULATE_USAGE);
     }
-    case undefined:
     case 'help':
+      return runHelp(rest, out);
     case '--help':
     case '-h':
       out(USAGE);
-      return cmd === undefined ? 2 : 0;
+      return 0;
+    case undefined:
+      out(USAGE);
+      return 2;
     default:
-      return usageError(`unknown command ${JSON.stringify(cmd)}`);
+      throw usageError(`unknown command ${shown(cmd)}`);
   }
 }
 

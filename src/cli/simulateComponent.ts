@@ -3,34 +3,40 @@ import { parseArgs } from 'node:util';
 import { canonicalComponent } from '../core/components.js';
 import { EchoPerfError } from '../core/errors.js';
 import { componentPayload, prng, type SimComponent } from '../simulate/component.js';
+import { describeError } from './errorText.js';
+import { parseOrUsage, shown, SIMULATE_COMPONENT_USAGE, usageError } from './usage.js';
 
 const COMPONENTS = ['dtesn', 'echo_self', 'embodied'];
 
 export async function runSimulateComponent(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:9464' },
-      interval: { type: 'string', default: '1' },
-      count: { type: 'string' },
-      token: { type: 'string' },
-      scenario: { type: 'string', default: 'healthy' },
-      seed: { type: 'string', default: '1' },
-    },
-  });
+  const { values, positionals } = parseOrUsage(SIMULATE_COMPONENT_USAGE, () =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string', default: 'http://127.0.0.1:9464' },
+        interval: { type: 'string', default: '1' },
+        count: { type: 'string' },
+        token: { type: 'string' },
+        scenario: { type: 'string', default: 'healthy' },
+        seed: { type: 'string', default: '1' },
+      },
+    }),
+  );
   const name = canonicalComponent(positionals[0] ?? '');
   if (!COMPONENTS.includes(name)) {
-    throw new EchoPerfError('EP_ERR_CLI_USAGE', `simulate component: got ${JSON.stringify(positionals[0] ?? '')}; expected one of dtesn, echo-self, embodied`);
+    throw new EchoPerfError('EP_ERR_CLI_USAGE', `simulate component: got ${shown(positionals[0] ?? '')}; expected one of dtesn, echo-self, embodied`);
   }
   const interval = Number(values.interval);
-  if (!(interval > 0)) throw new EchoPerfError('EP_ERR_CLI_USAGE', `--interval: got "${values.interval}"; expected seconds > 0`);
+  if (!(interval > 0)) throw new EchoPerfError('EP_ERR_CLI_USAGE', `--interval: got ${shown(values.interval)}; expected seconds > 0`);
   const count = values.count === undefined ? Infinity : Number(values.count);
-  if (!(count >= 1)) throw new EchoPerfError('EP_ERR_CLI_USAGE', `--count: got "${values.count}"; expected an integer >= 1`);
-  if (values.scenario !== 'healthy' && values.scenario !== 'degraded') {
-    throw new EchoPerfError('EP_ERR_CLI_USAGE', `--scenario: got "${values.scenario}"; expected healthy or degraded`);
+  if (!(count >= 1) || (count !== Infinity && !Number.isInteger(count))) {
+    throw new EchoPerfError('EP_ERR_CLI_USAGE', `--count: got ${shown(values.count ?? '')}; expected an integer >= 1`);
   }
-  const endpoint = `${values.url.replace(/\/$/, '')}/api/v1/push/${name}`;
+  if (values.scenario !== 'healthy' && values.scenario !== 'degraded') {
+    throw new EchoPerfError('EP_ERR_CLI_USAGE', `--scenario: got ${shown(values.scenario)}; expected healthy or degraded`);
+  }
+  const endpoint = pushEndpoint(values.url, name);
   const rnd = prng(Number(values.seed) || 1);
   let stop = false;
   const onSignal = (): void => void (stop = true);
@@ -53,11 +59,29 @@ export async function runSimulateComponent(argv: string[], out: (s: string) => v
       }
     } catch (e) {
       failures++;
-      out(`push ${i}: ${e instanceof Error ? e.message : String(e)}\n`);
+      out(`push ${i}: ${describeError(e)}\n`);
     }
     if (i + 1 < count && !stop) await new Promise((r) => setTimeout(r, interval * 1000));
   }
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   return failures === 0 ? 0 : 1;
+}
+
+/**
+ * `{url}/api/v1/push/{name}`. Without a scheme, `127.0.0.1:9464` would reach
+ * fetch as a URL of scheme "127.0.0.1" and `localhost:9464` as one of scheme
+ * "localhost", failing on every push with a message that does not say why.
+ */
+function pushEndpoint(raw: string, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw usageError(`--url: got ${shown(raw)}; expected an http:// or https:// URL without ?query or #fragment, e.g. http://127.0.0.1:9464`, SIMULATE_COMPONENT_USAGE);
+  }
+  return `${url.href.replace(/\/$/, '')}/api/v1/push/${name}`;
 }

@@ -1,14 +1,15 @@
 /** @module cli/start  `echo-perf start`: run the integrated monitor on this machine until SIGINT/SIGTERM. */
 import { createStreamLogger } from '../core/logger.js';
+import { isLoopbackHost } from '../core/net.js';
 import { formatAlertLine } from '../notify/console.js';
 import { IntegratedPerformanceSystem } from '../monitor/integrated.js';
 import { formatStatusLine } from './statusLine.js';
+import { shown, START_USAGE, usageError } from './usage.js';
 
 export interface StartOptions {
   config?: string;
   port?: number;
   host?: string;
-  dataDir?: string;
 }
 
 export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
@@ -20,6 +21,13 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
     listen: { host: opts.host, port: opts.port },
   });
   const monitor = system.monitor;
+  if (opts.host !== undefined && !isLoopbackHost(opts.host) && monitor.config.server.push_token === undefined) {
+    throw usageError(
+      `--host: got ${shown(opts.host)}, not a loopback address; binding it requires server.push_token ` +
+        'in the config file (--config FILE), or --host 127.0.0.1',
+      START_USAGE,
+    );
+  }
   const tty = out.isTTY === true;
   let statusShown = false;
   const clearStatus = (): void => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EchoPerfError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/net.js';
 import { redactConfigValue } from '../core/redact.js';
 import { closest } from './closest.js';
 import { configSchema, type EchoPerfConfig } from './schema.js';
@@ -69,6 +70,14 @@ function checkCombinations(c: EchoPerfConfig, source: string): void {
       path: 'collector_timeout',
       value: c.collector_timeout,
       expected: `a number of seconds <= monitoring_interval (${c.monitoring_interval})`,
+    });
+  }
+  // The same rule the server applies when it binds: beyond loopback, write endpoints need a token.
+  if (!isLoopbackHost(c.server.host) && c.server.push_token === undefined) {
+    issues.push({
+      path: 'server.push_token',
+      value: undefined,
+      expected: `a token of 8-512 visible ASCII characters, because server.host ${JSON.stringify(c.server.host.slice(0, 100))} is not a loopback address (or set server.host to 127.0.0.1)`,
     });
   }
   const names = new Set<string>();

@@ -6,7 +6,9 @@
  * the config path is read and validated.
  */
 import { writeJsonAtomic } from '../core/atomicFile.js';
+import { EchoPerfError } from '../core/errors.js';
 import { createStreamLogger, type Logger } from '../core/logger.js';
+import { isLoopbackHost } from '../core/net.js';
 import { buildDashboard } from '../notify/echoDash/index.js';
 import { createServer, type EchoPerfServer, type ServerAddress } from '../server/index.js';
 import { attachEchoDash } from './echoDash.js';
@@ -38,6 +40,8 @@ export class IntegratedPerformanceSystem {
   private readonly _server: EchoPerfServer | undefined;
   private _address: ServerAddress | undefined;
   private _startedAt: number | undefined;
+  /** Set when `listen.host` asks for a bind beyond loopback that the config gives no token for. */
+  private readonly _bindRefusal: string | undefined;
 
   constructor(options: IntegratedOptions = {}) {
     this.monitor = options.consoleAlerts === false ? new UnifiedPerformanceMonitor(options) : createDefaultMonitor(options);
@@ -45,8 +49,16 @@ export class IntegratedPerformanceSystem {
     attachEchoDash(this.monitor, this.monitor.clock, this._logger);
     if (options.serve !== false) {
       const sc = this.monitor.config.server;
+      const host = options.listen?.host ?? sc.host;
+      // The config check covers server.host; an override is checked here, so that
+      // the refusal names this system's keys rather than the server's `token` option.
+      if (!isLoopbackHost(host) && sc.push_token === undefined) {
+        this._bindRefusal =
+          `${options.listen?.host !== undefined ? 'listen.host' : 'server.host'} ${JSON.stringify(host.slice(0, 100))} is not a loopback address: binding it requires server.push_token ` +
+          'in the config (write endpoints such as push check it), or bind 127.0.0.1';
+      }
       this._server = createServer(monitorView(this.monitor), {
-        host: options.listen?.host ?? sc.host,
+        host,
         port: options.listen?.port ?? sc.port,
         logger: this._logger,
         ...(sc.push_token !== undefined ? { token: sc.push_token } : {}),
@@ -58,6 +70,10 @@ export class IntegratedPerformanceSystem {
   /** Starts monitoring and the server. Resolves once the server listens; a failure to listen is logged and rethrown. */
   async start(): Promise<void> {
     if (this.monitor.isMonitoring) return this.monitor.startMonitoring(); // logs the warning
+    if (this._bindRefusal !== undefined) {
+      this._logger.error(`cannot serve: ${this._bindRefusal}`);
+      throw new EchoPerfError('EP_ERR_ARGUMENT', this._bindRefusal);
+    }
     this._startedAt = this.monitor.clock.now();
     this.monitor.startMonitoring();
     if (this._server !== undefined && this._address === undefined) {

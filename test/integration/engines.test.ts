@@ -6,7 +6,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { UnifiedPerformanceMonitor } from '../../src/monitor/unifiedMonitor.js';
 
-const FIXTURE = readFileSync(new URL('../../../shared/fixtures/engines/vllm-v1-2026-qwen2.5-0.5b.metrics.txt', import.meta.url), 'utf8');
+const FIXTURE = readFileSync(new URL('../fixtures/engines/vllm-v1-2026-qwen2.5-0.5b.metrics.txt', import.meta.url), 'utf8');
 const MODEL = 'Qwen/Qwen2.5-0.5B-Instruct';
 
 /** Serves the real vLLM page with some series set per request. */

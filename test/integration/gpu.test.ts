@@ -1,7 +1,7 @@
 /**
  * The GPU collector against real child processes: fake nvidia-smi and
  * rocm-smi (test/fixtures/bin, replaying real captures from
- * shared/fixtures/engines) found through the `path` option, and a DCGM
+ * test/fixtures/engines) found through the `path` option, and a DCGM
  * exporter page served on 127.0.0.1. Restart backoff runs on a ManualClock;
  * waits for child output are bounded (each test ends itself in seconds).
  */
@@ -20,7 +20,7 @@ import type { Sample } from '../../src/core/types.js';
 import { isAlive, until } from '../helpers/processes.js';
 
 const BIN = fileURLToPath(new URL('../fixtures/bin', import.meta.url));
-const FIXTURES = new URL('../../../shared/fixtures/engines/', import.meta.url);
+const FIXTURES = new URL('../fixtures/engines/', import.meta.url);
 const MIB = 1048576;
 const H100 = 'NVIDIA H100 80GB HBM3';
 const UUID0 = 'GPU-00000000-0000-0000-0000-000000000000';

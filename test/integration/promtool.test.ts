@@ -15,7 +15,7 @@ import { formatExposition, parseExposition } from '../../src/core/exposition/ind
 import type { MetricFamily } from '../../src/core/exposition/index.js';
 import { requirePeer } from '../helpers/peers.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/engines/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/engines/', import.meta.url));
 
 /** Lint findings that are about naming conventions of the source page, not about the format. */
 const NAMING_LINTS = [

@@ -8,7 +8,7 @@ import { MemoryLogger } from '../../src/core/logger.js';
 import { UnifiedPerformanceMonitor } from '../../src/monitor/unifiedMonitor.js';
 import type { EchoPerfConfigInput } from '../../src/config/index.js';
 
-const FIXTURE = readFileSync(new URL('../../../shared/fixtures/engines/vllm-v1-2026-qwen2.5-0.5b.metrics.txt', import.meta.url), 'utf8');
+const FIXTURE = readFileSync(new URL('../fixtures/engines/vllm-v1-2026-qwen2.5-0.5b.metrics.txt', import.meta.url), 'utf8');
 
 async function serve(t: TestContext, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
   const server = createServer(handler);

@@ -6,9 +6,9 @@ import { EchoPerfError } from '../../src/core/errors.js';
 import { parseExposition, type MetricFamily } from '../../src/core/exposition/index.js';
 import { FLAVORS, runSimulateEngine, startEngineSimulator, type EngineSimOptions, type EngineSimulator } from '../../src/simulate/engine/index.js';
 
-// Real engine pages and the engine reference, read at test time (shared/, beside the repo).
-const shared = (p: string): string => readFileSync(new URL(`../../../shared/${p}`, import.meta.url), 'utf8');
-const fixture = (name: string): Map<string, MetricFamily> => byName(parseExposition(shared(`fixtures/engines/${name}.metrics.txt`)));
+// Real engine pages and an extract of the engine reference (test/fixtures/engines, see its SOURCES.md).
+const engineFixture = (file: string): string => readFileSync(new URL(`../fixtures/engines/${file}`, import.meta.url), 'utf8');
+const fixture = (name: string): Map<string, MetricFamily> => byName(parseExposition(engineFixture(`${name}.metrics.txt`)));
 const byName = (fams: MetricFamily[]): Map<string, MetricFamily> => new Map(fams.map((f) => [f.name, f]));
 
 async function start(t: TestContext, o: Partial<EngineSimOptions> & Pick<EngineSimOptions, 'flavor'>): Promise<EngineSimulator> {
@@ -90,7 +90,7 @@ test('Aphrodite: vLLM v1 shapes under aphrodite:, and only names engines.md docu
   await sim.advance(20_000);
   const page = await scrape(sim);
   assert.ok(assertShapes(sim, page, fixture('vllm-v1-2026-qwen2.5-0.5b'), (n) => n.replace(/^vllm:/, 'aphrodite:')) >= 70);
-  const md = shared('reference/engines.md');
+  const md = engineFixture('aphrodite-v1-metrics-table.md');
   const documented = documentedNames(md.slice(md.indexOf('### 1.3'), md.indexOf('Deprecated-and-hidden')));
   const own = [...page.keys()].filter((n) => n.startsWith('aphrodite:') && !n.endsWith('_created'));
   assert.deepEqual(own.filter((n) => !documented.has(n)), []);

@@ -11,7 +11,7 @@ import type { Labels, MetricType, Sample } from '../../core/types.js';
 import { SeriesStore } from '../../store/series.js';
 import { deriveEngineMetrics, type EngineSource } from './derive.js';
 
-export const FIXTURES = new URL('../../../../shared/fixtures/engines/', import.meta.url);
+export const FIXTURES = new URL('../../../test/fixtures/engines/', import.meta.url);
 /** Scrape interval = derivation window: rate() over two samples at the window's edges is Δ / 15. */
 export const STEP = 15_000;
 export const T0 = 1_760_000_000_000;

@@ -6,7 +6,7 @@ import type { Sample } from '../../core/types.js';
 import { dcgmReadings } from './dcgm.js';
 import { emitReading, MHZ, MIB } from './reading.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../../shared/fixtures/engines/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../../../test/fixtures/engines/${name}`, import.meta.url), 'utf8');
 
 void test('DCGM exporter, NVIDIA L4: default counters mapped; total = FREE + USED + RESERVED', () => {
   const rs = dcgmReadings(parseExposition(fixture('dcgm-exporter-nvidia-l4.metrics.txt')));

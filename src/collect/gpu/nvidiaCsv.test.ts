@@ -15,7 +15,7 @@ import {
 } from './nvidiaCsv.js';
 import { MHZ, MIB } from './reading.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../../shared/fixtures/engines/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../../../test/fixtures/engines/${name}`, import.meta.url), 'utf8');
 const CAPTURE = fixture('nvidia-smi-capture-h100-80gb-hbm3-driver-590.48.01.txt');
 
 /** The lines of one section of the H100 capture (`# load :: query-gpu …`), up to the blank line after it. */

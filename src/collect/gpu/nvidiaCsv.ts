@@ -6,7 +6,7 @@
  * first line names the fields, with their units in brackets
  * (`memory.used [MiB]`), and `nounits` strips the units from the values only.
  * Facts from the H100 (driver 590.48.01), Tesla P100, GTX 1080 Ti captures
- * (shared/reference/engines.md §7.1).
+ * (test/fixtures/engines/nvidia-smi-*, sources in its SOURCES.md).
  */
 import { emptyReading, MHZ, MIB, parseHexMask, parseNumber, parseText, type GpuProcessReading, type GpuReading } from './reading.js';
 

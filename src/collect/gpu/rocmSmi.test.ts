@@ -5,7 +5,7 @@ import type { Sample } from '../../core/types.js';
 import { emitReading, MHZ } from './reading.js';
 import { parseRocmSmiJson } from './rocmSmi.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../../shared/fixtures/engines/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../../../test/fixtures/engines/${name}`, import.meta.url), 'utf8');
 
 void test('MI100, ROCm 6.0.2: four cards, VRAM bytes, "GPU memory use (%)" as memory busy', () => {
   const rs = parseRocmSmiJson(fixture('rocm-smi-json-mi100_rocm602.json'));

@@ -8,7 +8,7 @@
  * are the human labels each `--show*` flag prints and every value is a string
  * (`"45.0"`, `"N/A"`, `"(1600Mhz)"`). Key names drift across ROCm releases;
  * the alternatives below come from the ROCm 4.3 / 6.0.2 / 6.1.2 and MI250
- * `-a` fixtures (shared/fixtures/engines/rocm-smi-*.json, engines.md §7.3).
+ * `-a` fixtures (test/fixtures/engines/rocm-smi-*.json).
  */
 import { execFile } from 'node:child_process';
 import { describeError } from '../../core/errors.js';

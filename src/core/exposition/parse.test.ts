@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { formatExposition, parseExposition, readExposition } from './index.js';
 import type { ExpositionSample, MetricFamily } from './index.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/engines/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/engines/', import.meta.url));
 const fixture = (name: string): string => readFileSync(FIXTURES + name, 'utf8');
 
 function family(families: MetricFamily[], name: string): MetricFamily {

@@ -181,7 +181,7 @@ function parsesOrThrowsParseError(text: string, contentType: string | undefined)
 }
 
 const FIXTURE = readFileSync(
-  fileURLToPath(new URL('../../../../shared/fixtures/engines/sglang-docs-example.metrics.txt', import.meta.url)),
+  fileURLToPath(new URL('../../../test/fixtures/engines/sglang-docs-example.metrics.txt', import.meta.url)),
   'utf8',
 );
 const SEED_OM =

@@ -1,0 +1,136 @@
+/**
+ * @module cli/usage
+ * The usage text of every command, and how a command asks for it: `--help` or
+ * `-h` anywhere among its arguments (before `--`), or `echo-perf help COMMAND`.
+ */
+import { EchoPerfError } from '../core/errors.js';
+import { SIMULATE_ENGINE_USAGE } from '../simulate/engine/index.js';
+import { DEMO_USAGE } from './demo.js';
+
+export const USAGE = `usage: echo-perf <command> [options]
+       echo-perf <command> --help       that command's usage
+       echo-perf --version              the version
+
+commands:
+  start [--config FILE] [--port N] [--host ADDR]
+                          run the monitor on this machine
+  demo [--phase SECONDS | --fast] [--interval SECONDS] [--report PATH]
+                          ~4 min of simulated engines and components going through load spike,
+                          degradation, KV saturation, stall, restart and outage, with live alerts,
+                          a summary and a JSON report (--fast: ~1 min 35 s)
+  config check FILE       validate a config file (exit 0 valid, 2 invalid)
+  config schema           print the config file's JSON Schema
+  simulate engine --flavor aphrodite|vllm|sglang|tgi|llamacpp [--port N] [--scenario NAME]
+                          serve a live simulated engine /metrics on 127.0.0.1 (scenarios: steady,
+                          load-spike, throughput-degradation, kv-cache-saturation, engine-restart,
+                          outage, stalled)
+  simulate component dtesn|echo-self|embodied [--url URL] [--interval S] [--count N]
+                          [--scenario healthy|degraded] [--token T]
+                          push realistic component metrics to a running monitor
+  help [COMMAND]          this text, or a command's usage
+`;
+
+export const START_USAGE = `usage: echo-perf start [--config FILE] [--port N] [--host ADDR]
+
+Runs the monitor on this machine until SIGINT or SIGTERM: collects every
+monitoring_interval, prints a status line and every alert, serves /metrics,
+/healthz, /api/v1/status and POST /api/v1/push/{component}, and writes the
+echo.dash files.
+
+  -c, --config FILE  JSON config file (see echo-perf config schema); default: the built-in defaults
+  -p, --port N       port to serve on, 0..65535; overrides server.port (default 9464)
+      --host ADDR    address to bind; overrides server.host (default 127.0.0.1). Any address
+                     but loopback needs server.push_token in the config file
+  -h, --help         this text
+`;
+
+export const CONFIG_USAGE = `usage: echo-perf config check FILE
+       echo-perf config schema
+
+  check FILE   validate a config file (exit 0 valid, 2 invalid)
+  schema       print the config file's JSON Schema
+`;
+
+export const CONFIG_CHECK_USAGE = `usage: echo-perf config check FILE
+
+Validates FILE as echo-perf start --config FILE does: every key against the
+schema, and the rules across keys (collector_timeout <= monitoring_interval,
+unique engine and target names, server.push_token when server.host is not a
+loopback address). Exit 0 when valid; 2 with each bad key, its value and what
+was expected.
+`;
+
+export const CONFIG_SCHEMA_USAGE = `usage: echo-perf config schema
+
+Prints the config file's JSON Schema (draft 2020-12), for editors and CI.
+`;
+
+export const SIMULATE_USAGE = `usage: echo-perf simulate engine --flavor F [options]
+       echo-perf simulate component NAME [options]
+
+  engine      serve a live simulated engine /metrics (echo-perf simulate engine --help)
+  component   push realistic component metrics to a running monitor (echo-perf simulate component --help)
+`;
+
+export const SIMULATE_COMPONENT_USAGE = `usage: echo-perf simulate component dtesn|echo-self|embodied [--url URL] [--interval S]
+           [--count N] [--scenario healthy|degraded] [--token T] [--seed S]
+
+Pushes realistic metrics of a Deep Tree Echo component to a running monitor
+(POST {url}/api/v1/push/{component}) every --interval seconds, until --count
+pushes are sent or SIGINT. Exit 0 when every push was accepted, 1 otherwise.
+
+  --url URL        the monitor, an http:// or https:// URL (default http://127.0.0.1:9464)
+  --interval S     seconds between pushes, > 0 (default 1)
+  --count N        pushes to send, >= 1 (default: until stopped)
+  --scenario NAME  healthy | degraded (default healthy)
+  --token T        bearer token, when the monitor sets server.push_token
+  --seed S         PRNG seed (default 1)
+  -h, --help       this text
+`;
+
+export const HELP_USAGE = `usage: echo-perf help [COMMAND [SUBCOMMAND]]
+
+Prints the list of commands, or one command's usage (as echo-perf COMMAND --help does).
+`;
+
+/** Usage by command path, as `help` and `--help` look it up. */
+export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
+  ['start', START_USAGE],
+  ['demo', `${DEMO_USAGE}\n`],
+  ['config', CONFIG_USAGE],
+  ['config check', CONFIG_CHECK_USAGE],
+  ['config schema', CONFIG_SCHEMA_USAGE],
+  ['simulate', SIMULATE_USAGE],
+  ['simulate engine', SIMULATE_ENGINE_USAGE],
+  ['simulate component', SIMULATE_COMPONENT_USAGE],
+  ['help', HELP_USAGE],
+]);
+
+/** Whether `args` ask for help: `--help` or `-h` before any `--`. */
+export function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** An `EP_ERR_CLI_USAGE` error: the message, then the usage it broke. */
+export function usageError(msg: string, usage = USAGE): EchoPerfError {
+  return new EchoPerfError('EP_ERR_CLI_USAGE', `${msg}\n\n${usage}`);
+}
+
+/** A command-line value as error messages show it: quoted, at most 100 characters. */
+export function shown(value: string): string {
+  return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
+}
+
+/**
+ * Turns node:util parseArgs' errors (unknown option, missing value) into usage
+ * errors that carry the command's own usage rather than the list of commands.
+ */
+export function parseOrUsage<T>(usage: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) throw usageError(e.message, usage);
+    throw e;
+  }
+}
