@@ -11,6 +11,7 @@ import { MemoryLogger } from '../../src/core/logger.js';
 import { UnifiedPerformanceMonitor } from '../../src/monitor/unifiedMonitor.js';
 import { monitorView } from '../../src/monitor/monitorView.js';
 import { addPushRoute } from '../../src/monitor/pushRoute.js';
+import { createIntegratedSystem } from '../../src/monitor/integrated.js';
 import { createServer } from '../../src/server/index.js';
 import type { MonitorView, ServerOptions } from '../../src/server/index.js';
 
@@ -167,4 +168,30 @@ test('300 sockets trickling headers from one address do not starve /healthz; the
   for (const e of answered) assert.match(e.data, /^HTTP\/1\.1 408 Request Timeout\r\n/);
   const lastClose = Math.max(...trickling.map((e) => e.closedAt ?? Infinity));
   assert.ok(lastClose - startedAt < headersTimeoutMs + 10_000, `closed ${Math.round(lastClose - startedAt)} ms after the first bytes`);
+});
+
+test('config server.max_connections_per_ip reaches the server of the integrated system', async (t) => {
+  const system = createIntegratedSystem(undefined, {
+    config: { log_level: 'silent', server: { port: 0, max_connections_per_ip: 1 }, echo_dash: { enabled: false } },
+    systemCollector: false,
+    gpuCollector: false,
+    logger: new MemoryLogger(),
+    consoleAlerts: false,
+  });
+  await system.start();
+  t.after(() => system.stop());
+  const port = system.address!.port;
+  const open = (): Promise<{ socket: Socket; closed: Promise<void> }> =>
+    new Promise((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port, localAddress: '127.0.0.2' });
+      socket.on('error', () => {});
+      t.after(() => socket.destroy());
+      const closed = new Promise<void>((r) => socket.once('close', () => r()));
+      socket.once('connect', () => resolve({ socket, closed }));
+    });
+  const first = await open();
+  const second = await open();
+  await second.closed;
+  assert.equal(first.socket.destroyed, false, 'the first connection is kept');
+  assert.equal(parse(await exchange(port, 'GET /api/v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status, 200);
 });
