@@ -1,13 +1,16 @@
 /**
  * @module config/load
  * Reads and validates config. Errors name the field path, the value and what
- * was expected; unknown keys come with the closest valid name.
+ * was expected; unknown keys come with the closest valid name. Values at secret
+ * paths (tokens, passwords, header values) are never shown, only their length:
+ * error messages end up in terminals, logs and CI output.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EchoPerfError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/net.js';
-import { redactConfigValue } from '../core/redact.js';
+import { jsonPreview, previewValue, truncateText } from '../core/preview.js';
+import { isSecretName, redactUrl } from '../core/redact.js';
 import { closest } from './closest.js';
 import { configSchema, type EchoPerfConfig } from './schema.js';
 
@@ -27,7 +30,7 @@ export function parseConfig(input: unknown, source = 'config'): Readonly<EchoPer
     checkCombinations(r.data, source);
     return Object.freeze(r.data);
   }
-  const issues = r.error.issues.flatMap((i) => describeIssue(i, input));
+  const issues = r.error.issues.flatMap((i) => describeIssue(i, input)).map(redactIssue);
   throw new EchoPerfError('EP_ERR_CONFIG_INVALID', `${source} is invalid:\n` + issues.map(formatIssue).join('\n'), {
     details: issues,
   });
@@ -47,7 +50,7 @@ export function loadConfigFile(path: string): Readonly<EchoPerfConfig> {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new EchoPerfError('EP_ERR_CONFIG_READ', `config file ${path} is not valid JSON: ${(e as Error).message}`, {
+    throw new EchoPerfError('EP_ERR_CONFIG_READ', `config file ${path} is not valid JSON: ${jsonErrorText((e as Error).message, text)}`, {
       cause: e,
     });
   }
@@ -60,7 +63,69 @@ export function configJsonSchema(): Record<string, unknown> {
 }
 
 export function formatIssue(i: ConfigIssue): string {
-  return `  - ${i.path || '(root)'}: got ${showValue(i.value)}; expected ${i.expected}`;
+  const shown = typeof i.value === 'string' && SECRET_MARKER.test(i.value) ? i.value : showValue(i.value);
+  return `  - ${i.path || '(root)'}: got ${shown}; expected ${i.expected}`;
+}
+
+// Keys whose values are credentials. `token` only as the last word (`push_token`,
+// `bearer_token`): `token_throughput` is a metric, not a secret.
+const SECRET_KEY = /password|passwd|secret|credential|api[_-]?key|(?:^|[_-])token$|^authorization$/i;
+
+/**
+ * Whether the value at `path` is a credential: a key like `push_token`,
+ * `password`, `client_secret`, `authorization`, or any value under `headers`.
+ * @example isSecretPath(['server', 'push_token']) // true
+ */
+export function isSecretPath(path: readonly string[]): boolean {
+  const n = path.length;
+  // `password_file`, `bearer_token_file` name where a secret is, and the name helps find a wrong file.
+  if (n > 0 && path[n - 1]!.endsWith('_file') && !path.some((p) => p.toLowerCase() === 'headers')) return false;
+  if (n > 0 && isSecretName(path[n - 1]!)) return true;
+  // basic_auth shows its username and the name of its password file, nothing else (a misspelt `pasword` included).
+  if (n > 1 && path[n - 2] === 'basic_auth' && path[n - 1] !== 'username' && path[n - 1] !== 'password_file') return true;
+  return path.some((p, i) => SECRET_KEY.test(p) || (i < n - 1 && p.toLowerCase() === 'headers'));
+}
+
+const SECRET_MARKER = /^<secret, [a-z0-9 ]{1,30}>$/;
+
+/** What an error shows instead of a secret: its length (a typo or a truncated paste shows there), never its text. */
+function secretMarker(v: unknown): string {
+  if (typeof v === 'string') return `<secret, ${v.length} character${v.length === 1 ? '' : 's'}>`;
+  return `<secret, ${Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v}>`;
+}
+
+function redactIssue(i: ConfigIssue): ConfigIssue {
+  const path = i.path === '' ? [] : i.path.split('.');
+  return { ...i, value: redactValue(i.value, path, 0) };
+}
+
+/** A copy of `v` with every value at a secret path replaced by its marker; deeper than 16 levels is cut. */
+function redactValue(v: unknown, path: readonly string[], depth: number): unknown {
+  if (v === undefined) return v;
+  if (isSecretPath(path)) return secretMarker(v);
+  // A URL may carry credentials (`user:pass@`, `?api_key=`).
+  if (typeof v === 'string') return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? redactUrl(v) : v;
+  if (v === null || typeof v !== 'object') return v;
+  if (depth >= 16) return '<…>';
+  if (Array.isArray(v)) return v.map((x, i) => redactValue(x, [...path, String(i)], depth + 1));
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, x] of Object.entries(v)) out[k] = redactValue(x, [...path, k], depth + 1);
+  return out;
+}
+
+/**
+ * JSON.parse's message without the excerpt of the text it quotes (the excerpt
+ * may be part of a token), and with the line and column when it gives a position.
+ */
+function jsonErrorText(message: string, text: string): string {
+  const bare = message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ' (not valid JSON)');
+  const at = /at position (\d+)/.exec(bare);
+  if (at === null) return bare;
+  const pos = Math.min(Number(at[1]), text.length);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `${bare} (line ${line}, column ${column})`;
 }
 
 function checkCombinations(c: EchoPerfConfig, source: string): void {
@@ -91,8 +156,9 @@ function checkCombinations(c: EchoPerfConfig, source: string): void {
     }
   });
   if (issues.length > 0) {
-    throw new EchoPerfError('EP_ERR_CONFIG_INVALID', `${source} is invalid:\n${issues.map(formatIssue).join('\n')}`, {
-      details: issues,
+    const redacted = issues.map(redactIssue);
+    throw new EchoPerfError('EP_ERR_CONFIG_INVALID', `${source} is invalid:\n${redacted.map(formatIssue).join('\n')}`, {
+      details: redacted,
     });
   }
 }
@@ -103,14 +169,16 @@ function describeIssue(i: z.core.$ZodIssue, root: unknown): ConfigIssue[] {
     const valid = validKeysAt(base);
     return i.keys.map((k) => {
       const near = closest(k, valid);
+      const value = valueAt(root, [...base, k]);
       return {
         path: [...base, k].join('.'),
-        value: redactConfigValue([...base, k], valueAt(root, [...base, k])),
+        // A misspelt secret key (`push_tokn`) still holds a secret.
+        value: near !== undefined && isSecretPath([...base, near]) ? secretMarker(value) : value,
         expected: `a known key${near ? `; did you mean "${near}"?` : ''} (unknown key; valid keys: ${valid.join(', ')})`,
       };
     });
   }
-  return [{ path: base.join('.'), value: redactConfigValue(base, valueAt(root, base)), expected: expectedText(i) }];
+  return [{ path: base.join('.'), value: valueAt(root, base), expected: expectedText(i) }];
 }
 
 function expectedText(i: z.core.$ZodIssue): string {
@@ -158,8 +226,10 @@ function valueAt(root: unknown, path: string[]): unknown {
   return cur;
 }
 
+/** The value as the message shows it: at most about 100 characters of it, and its type. */
 function showValue(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return `${s && s.length > 60 ? s.slice(0, 57) + '...' : s} (${Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v})`;
+  const type = Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+  const shown = typeof v === 'string' ? JSON.stringify(truncateText(v)) : typeof v === 'object' && v !== null ? jsonPreview(v) : previewValue(v);
+  return `${String(shown)} (${type})`;
 }

@@ -205,8 +205,13 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(9464),
       /** bearer token required by write endpoints */
       push_token: z.string().regex(/^[\x21-\x7e]{8,512}$/, 'a token of 8-512 visible ASCII characters').optional(),
+      /**
+       * open connections one client (an IPv4 address, an IPv6 /64) may hold; more are closed on accept.
+       * On a loopback bind every local client shares 127.0.0.1: raise it for more than a few dozen local pushers.
+       */
+      max_connections_per_ip: z.number().int().min(1).max(1_000_000).default(32),
     })
-    .default({ host: '127.0.0.1', port: 9464 }),
+    .default({ host: '127.0.0.1', port: 9464, max_connections_per_ip: 32 }),
   /** components whose metrics are pulled over HTTP (push needs no config: POST /api/v1/push/{component}) */
   components: z.array(componentSource).max(1000).default([]),
   /** intervals without new data after which a component is stale (INFO), and twice that (WARNING) */

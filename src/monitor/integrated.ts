@@ -60,6 +60,7 @@ export class IntegratedPerformanceSystem {
       this._server = createServer(monitorView(this.monitor), {
         host,
         port: options.listen?.port ?? sc.port,
+        maxConnectionsPerIp: sc.max_connections_per_ip,
         logger: this._logger,
         ...(sc.push_token !== undefined ? { token: sc.push_token } : {}),
       });

@@ -6,6 +6,7 @@
  */
 import { EchoPerfError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { previewValue } from '../core/preview.js';
 
 /** Options of `createServer`. Every limit has a default; see `serverDefaults`. */
 export interface ServerOptions {
@@ -20,8 +21,15 @@ export interface ServerOptions {
   /** Concurrent TCP connections; connections past it are closed on accept. */
   readonly maxConnections?: number;
   /**
+   * Concurrent connections from one client (one IPv4 address, one IPv6 /64); more are
+   * closed on accept, so one client cannot take the whole `maxConnections` budget.
+   */
+  readonly maxConnectionsPerIp?: number;
+  /** Time a client has to send the request line and headers; a trickling client gets 408. At most `requestTimeoutMs`. */
+  readonly headersTimeoutMs?: number;
+  /**
    * Time a client has to send a whole request (headers and body); it also bounds
-   * the headers alone and how long a socket may sit without any activity.
+   * how long a socket may sit without any activity.
    */
   readonly requestTimeoutMs?: number;
   /** Time an idle keep-alive connection is kept open between requests. */
@@ -43,6 +51,8 @@ export interface ResolvedServerOptions {
   readonly maxHeaderBytes: number;
   readonly maxUrlLength: number;
   readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly maxRequestsPerSocket: number;
@@ -58,7 +68,13 @@ export const serverDefaults = Object.freeze({
   maxHeaderBytes: 16 * 1024, // 16 KiB, Node's own default
   maxUrlLength: 2048, // characters
   maxConnections: 256,
-  requestTimeoutMs: 10_000, // 10 s
+  // A scraper and a few pushers need a handful; 32 leaves room for bursts while
+  // 8 clients' worth of trickling sockets still cannot fill maxConnections.
+  maxConnectionsPerIp: 32,
+  // 5 s: headers are a few hundred bytes; only a slowloris client needs longer.
+  // Capped at requestTimeoutMs when that is set lower (Node requires headers <= request).
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000, // 10 s, for the headers and the body together
   // 5 s, Node's default: an idle scraper connection must not hold one of
   // `maxConnections` for a whole scrape interval.
   keepAliveTimeoutMs: 5_000,
@@ -73,6 +89,8 @@ const limits: Record<Exclude<keyof typeof serverDefaults, 'host'>, Limit> = {
   maxHeaderBytes: { min: 1024, max: 1024 * 1024 },
   maxUrlLength: { min: 16, max: 1024 * 1024 },
   maxConnections: { min: 1, max: 1_000_000 },
+  maxConnectionsPerIp: { min: 1, max: 1_000_000 },
+  headersTimeoutMs: { min: 1, max: 3_600_000 },
   requestTimeoutMs: { min: 1, max: 3_600_000 },
   keepAliveTimeoutMs: { min: 1, max: 3_600_000 },
   maxRequestsPerSocket: { min: 0, max: Number.MAX_SAFE_INTEGER },
@@ -85,20 +103,20 @@ const limits: Record<Exclude<keyof typeof serverDefaults, 'host'>, Limit> = {
  * @example resolveServerOptions({ port: 0 }).host // '127.0.0.1'
  */
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
-  const num = (key: keyof typeof limits): number => {
-    const value: unknown = options[key] ?? serverDefaults[key];
+  const num = (key: keyof typeof limits, fallback: number = serverDefaults[key]): number => {
+    const value: unknown = options[key] ?? fallback;
     const { min, max } = limits[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       throw new EchoPerfError(
         'EP_ERR_ARGUMENT',
-        `server option ${key}: got ${JSON.stringify(value)}; expected an integer ${min}..${max}`,
+        `server option ${key}: got ${String(previewValue(typeof value === 'string' ? JSON.stringify(value) : value))}; expected an integer ${min}..${max}`,
       );
     }
     return value;
   };
   const host: unknown = options.host ?? serverDefaults.host;
   if (typeof host !== 'string' || host.trim() === '') {
-    throw new EchoPerfError('EP_ERR_ARGUMENT', `server option host: got ${JSON.stringify(host)}; expected a host name or IP address`);
+    throw new EchoPerfError('EP_ERR_ARGUMENT', `server option host: got ${String(previewValue(JSON.stringify(host) ?? String(host)))}; expected a host name or IP address`);
   }
   const token: unknown = options.token;
   // A bearer token travels in a header: visible ASCII, no spaces (RFC 6750 b64token is narrower still).
@@ -108,13 +126,23 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
       'server option token: expected a non-empty string of visible ASCII characters without spaces (at most 4096)',
     );
   }
+  const requestTimeoutMs = num('requestTimeoutMs');
+  const headersTimeoutMs = num('headersTimeoutMs', Math.min(serverDefaults.headersTimeoutMs, requestTimeoutMs));
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new EchoPerfError(
+      'EP_ERR_ARGUMENT',
+      `server option headersTimeoutMs: got ${headersTimeoutMs}; expected at most requestTimeoutMs (${requestTimeoutMs})`,
+    );
+  }
   const resolved: ResolvedServerOptions = {
     host,
     port: num('port'),
     maxHeaderBytes: num('maxHeaderBytes'),
     maxUrlLength: num('maxUrlLength'),
     maxConnections: num('maxConnections'),
-    requestTimeoutMs: num('requestTimeoutMs'),
+    maxConnectionsPerIp: num('maxConnectionsPerIp'),
+    headersTimeoutMs,
+    requestTimeoutMs,
     keepAliveTimeoutMs: num('keepAliveTimeoutMs'),
     maxRequestsPerSocket: num('maxRequestsPerSocket'),
     bodyLimit: num('bodyLimit'),

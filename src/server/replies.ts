@@ -6,10 +6,14 @@
  * Stack traces never leave the process; 5xx are reported to the logger.
  */
 import { STATUS_CODES } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { EchoPerfError, describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { truncateText } from '../core/preview.js';
+import { boundErrorBody } from './errorBody.js';
 import type { RouteTable } from './routeTable.js';
 
 /** An error carrying the HTTP status to answer with; its message is sent to the client. */
@@ -58,7 +62,7 @@ export function errorHandler(logger: Logger | undefined) {
     }
     if (status >= 500) {
       const stack = err instanceof Error && err.stack !== undefined ? `\n${err.stack}` : '';
-      logger?.error(`${req.method} ${pathOf(req.url)}: ${status}: ${describeError(err)}${stack}`);
+      logger?.error(`${truncateText(req.method)} ${truncateText(pathOf(req.url))}: ${status}: ${describeError(err)}${stack}`);
     }
     void reply.code(status).header('cache-control', 'no-store').send(body);
   };
@@ -81,9 +85,39 @@ export function notFoundHandler(routes: RouteTable) {
 }
 
 /** fastify's `frameworkErrors`: router failures (malformed URL, parameter too long) in our JSON shape. */
-export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   const status = statusOf(err) ?? 400;
-  void reply.code(status).send({ error: err.message });
+  // fastify's message repeats the whole path: say what is wrong and show the path bounded.
+  // These replies skip the hooks (the router failed before any), so they are bounded here.
+  const body =
+    err.code === 'FST_ERR_BAD_URL'
+      ? { error: 'malformed URL: invalid percent-encoding in the path', path: pathOf(req.raw.url) }
+      : { error: err.message };
+  void reply.code(status).send(boundErrorBody(body));
+}
+
+/** A complete `Connection: close` response with a JSON body, for answers written on the raw socket. */
+export function rawJsonResponse(status: number, body: Record<string, unknown>, extraHeaders = ''): string {
+  const json = JSON.stringify(body);
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n${extraHeaders}` +
+    `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`
+  );
+}
+
+/**
+ * Node's `checkExpectation`: an `Expect` other than `100-continue` (RFC 9110
+ * section 10.1.1: a server MAY answer 417). Node's own answer has no body.
+ */
+export function checkExpectationHandler(req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify({ error: 'expectation failed: only "Expect: 100-continue" is supported', got: truncateText(String(req.headers.expect)) });
+  res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.end(body);
+}
+
+/** Node's `connect` (a CONNECT request): this is not a proxy. Without a listener Node drops the socket unanswered. */
+export function connectHandler(_req: IncomingMessage, socket: Duplex): void {
+  socket.end(rawJsonResponse(405, { error: 'method not allowed', method: 'CONNECT' }, 'Allow: GET, HEAD, POST\r\n'));
 }
 
 const CLIENT_ERRORS: Record<string, readonly [number, string]> = {
@@ -99,12 +133,6 @@ export function clientErrorHandler(err: ConnectionError, socket: Socket): void {
   // A reset socket is gone; there is nobody to answer.
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, error] = CLIENT_ERRORS[err.code] ?? [400, 'bad request'];
-  if (socket.writable && socket.bytesWritten === 0) {
-    const body = JSON.stringify({ error });
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
+  if (socket.writable && socket.bytesWritten === 0) socket.write(rawJsonResponse(status, { error }));
   socket.destroy();
 }

@@ -1,7 +1,8 @@
 /**
  * @module server/server
  * The HTTP server: fastify over Node's http server, with every limit set
- * (header size, URL length, connections, timeouts, body size) and the secure
+ * (header size, URL length, connections in all and per client, header and
+ * request timeouts, body size), error replies bounded, and the secure
  * default that a non-loopback bind needs a token. Later stages add routes to
  * `app` (e.g. `POST /api/v1/push/:component` with `preHandler: server.requireToken`).
  */
@@ -13,7 +14,17 @@ import { allowAll, bearerAuth, isLoopbackHost } from './auth.js';
 import type { PreHandler } from './auth.js';
 import { resolveServerOptions } from './options.js';
 import type { ServerOptions } from './options.js';
-import { HttpError, clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './replies.js';
+import { limitConnectionsPerClient } from './connectionLimits.js';
+import { boundErrorBody } from './errorBody.js';
+import {
+  HttpError,
+  checkExpectationHandler,
+  clientErrorHandler,
+  connectHandler,
+  errorHandler,
+  frameworkErrorHandler,
+  notFoundHandler,
+} from './replies.js';
 import { RouteTable } from './routeTable.js';
 import { registerReadRoutes } from './routes.js';
 import type { MonitorView } from './view.js';
@@ -56,10 +67,12 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
       maxHeaderSize: o.maxHeaderBytes,
       // A client that trickles its headers is cut off after this (408); the
       // default, 60 s, would let a few slow sockets hold the connection budget.
-      headersTimeout: o.requestTimeoutMs,
+      headersTimeout: o.headersTimeoutMs,
       requestTimeout: o.requestTimeoutMs,
       // Node checks the two timeouts above only every connectionsCheckingInterval (default 30 s).
-      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(o.requestTimeoutMs / 4))),
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(o.headersTimeoutMs / 4))),
+      // Node answers a missing Host with a bare 400 of its own; the onRequest hook answers it in JSON.
+      requireHostHeader: false,
     },
     requestTimeout: o.requestTimeoutMs,
     // Socket inactivity (e.g. a client that stops reading the response). Twice
@@ -76,6 +89,13 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
     frameworkErrors: frameworkErrorHandler,
   });
   app.server.maxConnections = o.maxConnections;
+  limitConnectionsPerClient(app.server, o.maxConnectionsPerIp);
+  app.server.on('checkExpectation', checkExpectationHandler);
+  app.server.on('connect', connectHandler);
+  // A hook, not setReplySerializer: fastify's not-found and router-error replies bypass the serializer.
+  app.addHook('preSerialization', (_req, reply, payload, done) => {
+    done(null, reply.statusCode >= 400 ? boundErrorBody(payload) : payload);
+  });
 
   const routes = new RouteTable();
   app.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
@@ -83,6 +103,16 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
     const length = req.raw.url?.length ?? 0;
     if (length > o.maxUrlLength) {
       void reply.send(new HttpError(414, `URL too long: ${length} characters; limit ${o.maxUrlLength}`));
+      return;
+    }
+    // RFC 9112 section 3.2: a server MUST answer 400 to an HTTP/1.1 request without Host,
+    // and to any request with more than one (Node keeps the first and drops the rest).
+    if (req.raw.httpVersion === '1.1' && req.headers.host === undefined) {
+      void reply.send(new HttpError(400, 'missing Host header (required in HTTP/1.1)'));
+      return;
+    }
+    if (hostHeaderCount(req.raw.rawHeaders) > 1) {
+      void reply.send(new HttpError(400, 'more than one Host header'));
       return;
     }
     done();
@@ -117,4 +147,11 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
     listen: () => (listening ??= start()),
     close: () => (closing ??= app.close().then(() => undefined)),
   };
+}
+
+/** Host lines in the request; rawHeaders alternates names and values, at most Node's maxHeadersCount (2000) pairs. */
+function hostHeaderCount(raw: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') n++;
+  return n;
 }

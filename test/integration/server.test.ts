@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { parseExposition } from '../../src/core/exposition/index.js';
 import type { MetricFamily } from '../../src/core/exposition/index.js';
 import { MemoryLogger } from '../../src/core/logger.js';
-import { bearerAuth, createServer, isLoopbackHost } from '../../src/server/index.js';
+import { bearerAuth, createServer, isLoopbackHost, resolveServerOptions } from '../../src/server/index.js';
 import { requirePeer } from '../helpers/peers.js';
 import { startPrometheus, waitFor } from '../helpers/prometheus.js';
 import type { EchoPerfServer, MonitorView, ServerOptions } from '../../src/server/index.js';
@@ -256,6 +256,65 @@ test('connections past maxConnections are closed on accept; a freed slot serves 
   t.after(() => again.socket.destroy());
   again.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
   assert.match(await untilResponse(again), /^HTTP\/1\.1 200 /);
+});
+
+test('maxConnectionsPerIp: a client past its cap is closed on accept; other clients and a freed slot are served', async (t) => {
+  const { port } = await start(t, { maxConnectionsPerIp: 2 });
+  const from = (localAddress: string) =>
+    new Promise<{ socket: Socket; received: () => string; closed: Promise<void> }>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, localAddress });
+      let data = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (d: string) => (data += d));
+      socket.on('error', () => {});
+      const closed = new Promise<void>((r) => socket.once('close', () => r()));
+      socket.once('connect', () => resolve({ socket, received: () => data, closed }));
+      socket.once('error', reject);
+      t.after(() => socket.destroy());
+    });
+  const held = [await from('127.0.0.2'), await from('127.0.0.2')];
+  for (const c of held) {
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(await untilResponse(c), /^HTTP\/1\.1 200 /);
+  }
+  const third = await from('127.0.0.2');
+  third.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  await third.closed;
+  assert.equal(third.received(), '', 'closed on accept, unanswered');
+  const other = await from('127.0.0.3');
+  other.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(await untilResponse(other), /^HTTP\/1\.1 200 /);
+
+  held[0]!.socket.destroy();
+  await held[0]!.closed;
+  // The server sees the close a moment after the client: retry until the slot is free.
+  let answer = '';
+  for (let i = 0; i < 50 && answer === ''; i++) {
+    const again = await from('127.0.0.2');
+    again.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    answer = await untilResponse(again).catch(() => '');
+  }
+  assert.match(answer, /^HTTP\/1\.1 200 /);
+});
+
+test('headersTimeoutMs: at most requestTimeoutMs; by default 5 s, or requestTimeoutMs when that is lower', () => {
+  assert.throws(
+    () => createServer(new TestView(), { headersTimeoutMs: 20_000, requestTimeoutMs: 10_000 }),
+    /server option headersTimeoutMs: got 20000; expected at most requestTimeoutMs \(10000\)/,
+  );
+  assert.throws(() => createServer(new TestView(), { maxConnectionsPerIp: 0 }), /server option maxConnectionsPerIp: got 0; expected an integer 1\.\.1000000/);
+  assert.equal(resolveServerOptions({}).headersTimeoutMs, 5000);
+  assert.equal(resolveServerOptions({}).maxConnectionsPerIp, 32);
+  assert.equal(resolveServerOptions({ requestTimeoutMs: 500 }).headersTimeoutMs, 500);
+  // A bad value is shown truncated, never whole.
+  assert.throws(
+    () => createServer(new TestView(), { host: 7 as unknown as string }),
+    /server option host: got 7; expected a host name or IP address/,
+  );
+  assert.throws(
+    () => createServer(new TestView(), { port: 'p'.repeat(5000) as unknown as number }),
+    (e: unknown) => e instanceof Error && e.message.length < 250 && e.message.includes('p'.repeat(90)),
+  );
 });
 
 test('a client stalled mid-request blocks nobody and is cut off by the headers timeout', { timeout: 15_000 }, async (t) => {

@@ -21,8 +21,11 @@ export interface AlertFileName {
 
 const ALERT_FILE = /^alert_(\d{1,15})(?:_(\d{1,9}))?\.json$/;
 
-/** Temp files that writeJsonAtomic leaves behind only if the process dies mid-write. */
-export const STALE_TEMP_FILE = /^\.(?:alert_\d+(?:_\d+)?\.json|performance_metrics\.json)\.\d+\.\d+\.tmp$/;
+/**
+ * Temp files that writeJsonAtomic leaves behind only if the process dies mid-write:
+ * `.<name>.<12 hex digits>.tmp`, and the `.<name>.<pid>.<seq>.tmp` of earlier versions.
+ */
+export const STALE_TEMP_FILE = /^\.(?:alert_\d+(?:_\d+)?\.json|performance_metrics\.json)\.(?:[0-9a-f]{12}|\d+\.\d+)\.tmp$/;
 
 export function alertFileName(secs: number, seq: number): AlertFileName {
   const file = seq === 0 ? `alert_${secs}.json` : `alert_${secs}_${seq}.json`;
