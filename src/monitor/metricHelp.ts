@@ -71,6 +71,10 @@ const SELF: Record<string, string> = {
   echo_perf_alerts_firing: 'Alerts firing now.',
   echo_perf_alert_handler_errors_total: 'Alert handler calls that threw or timed out.',
   echo_perf_alert_events_dropped_total: 'Alert events dropped because a handler\'s backlog was full.',
+  echo_perf_push_components: 'Pushed components held now (dtesn, echo_self and embodied included).',
+  echo_perf_push_components_forgotten_total: 'Pushed components forgotten after push_forget_after seconds without a push.',
+  echo_perf_push_samples_rejected_total: 'Pushed samples refused, by reason (out_of_order, too_far_ahead, too_old, bad_timestamp).',
+  echo_perf_push_requests_total: 'Push requests answered by the push handler, by status code.',
 };
 
 const HELP = new Map<string, string>([...Object.entries(HOST), ...Object.entries(SELF)]);
