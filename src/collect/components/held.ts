@@ -5,7 +5,7 @@
  * stops reporting is not shown with its last values as if they were current.
  */
 import { seriesKey } from '../../core/labels.js';
-import type { Collector, Sample } from '../../core/types.js';
+import type { Collector, Labels, Sample } from '../../core/types.js';
 
 export class HeldValues {
   private readonly _series = new Map<string, Sample>();
@@ -24,8 +24,12 @@ export class HeldValues {
    */
   update(samples: readonly Sample[]): { outOfOrder: number } {
     let outOfOrder = 0;
+    // A JSON push gives all its samples one label object: key its labels once.
+    const labelKeys = new Map<Labels, string>();
     for (const s of samples) {
-      const k = seriesKey(s.name, s.labels);
+      let lk = labelKeys.get(s.labels);
+      if (lk === undefined) labelKeys.set(s.labels, (lk = seriesKey('', s.labels)));
+      const k = s.name + lk;
       const held = this._series.get(k);
       if (held === undefined && this._series.size >= this._maxSeries) continue;
       if (held !== undefined && s.t < held.t) {

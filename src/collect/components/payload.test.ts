@@ -66,6 +66,18 @@ test('sizes are checked before the work they bound: keys, labels, sample lines, 
   assert.deepEqual(errorsOf(deep)[0], { field: 'a', value: 'JSON nested deeper than 82', expected: 'JSON nested at most 82 deep' });
 });
 
+test('series identity is budgeted per push: many metrics sharing long labels, or long sample lines, are refused unread', () => {
+  const limits2000 = { maxSamples: 2000 };
+  const keys = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]));
+  const labels = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`l${i}`, 'v'.repeat(400)]));
+  const r = parseComponentPayload('c', JSON.stringify({ ...keys, labels }), 'application/json', NOW, limits2000);
+  assert.equal(r.ok, false);
+  assert.match(errorsOf(r)[0]!.expected, /at most 262144 \(each metric's name plus its labels/);
+  assert.ok(parseComponentPayload('c', JSON.stringify({ ...keys, labels: { host: 'a' } }), 'application/json', NOW, limits2000).ok);
+  const lines = Array.from({ length: 2000 }, (_, i) => `m${i}{a="${'v'.repeat(400)}"} ${i}`).join('\n');
+  assert.match(errorsOf(parseComponentPayload('c', lines, 'text/plain', NOW, limits2000))[0]!.expected, /at most 262144 characters of sample lines/);
+});
+
 test('error lists are bounded and every echoed value is a short preview', () => {
   const bad = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k ${i}`, 'v'.repeat(1000)]));
   const r = json('c', bad);
