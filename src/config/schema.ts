@@ -5,6 +5,7 @@
  * Every default is here, with its unit.
  */
 import { z } from 'zod';
+import { checkComponentName, COMPONENT_NAME_EXPECTED, COMPONENT_NAME_RE } from '../core/components.js';
 
 /** Threshold keys: the metric names alerts carry (seed's PerformanceThresholds, snake_case). */
 export const thresholdKeys = [
@@ -158,8 +159,15 @@ const engine = z
   .superRefine(exclusiveKeys);
 
 const componentSource = z.strictObject({
-  /** component name (dtesn, echo_self, embodied, or your own) */
-  name: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'a name of 1-64 letters, digits, _ . -'),
+  /** component name (dtesn, echo_self, embodied, or your own); a letter first, not reserved (see checkComponentName) */
+  name: z
+    .string()
+    .regex(COMPONENT_NAME_RE, COMPONENT_NAME_EXPECTED)
+    .check((ctx) => {
+      // The pattern has its own issue above; this adds the reserved names.
+      const why = COMPONENT_NAME_RE.test(ctx.value) ? checkComponentName(ctx.value) : undefined;
+      if (why !== undefined) ctx.issues.push({ code: 'custom', message: why, input: ctx.value });
+    }),
   /** http(s) URL answering JSON {"metric": value} or Prometheus text */
   url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
   format: z.enum(['json', 'prometheus']).default('json'),
@@ -218,6 +226,12 @@ export const configSchema = z.strictObject({
   stale_after_intervals: z.number().int().min(1).max(10_000).default(3),
   /** largest push body accepted, bytes (1 MiB); larger is answered 413 */
   push_max_body_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** seconds a pushed timestamp may be ahead of the clock beyond one monitoring_interval; further is answered 400 */
+  push_max_future_seconds: finite.min(0).max(3600).default(5),
+  /** most pushed components held at once (dtesn, echo_self and embodied do not count); a new one past it is answered 429 */
+  max_push_components: z.number().int().min(1).max(10_000).default(64),
+  /** seconds without a push after which a pushed component is forgotten (never before it is stale) */
+  push_forget_after: positiveSeconds.default(600),
   echo_dash: z
     .strictObject({
       /** write echo.dash files (the integrated system and `echo-perf start`) */

@@ -77,6 +77,40 @@ export const EMBODIED: ComponentSchema = {
 
 export const COMPONENT_SCHEMAS: ReadonlyMap<string, ComponentSchema> = new Map([DTESN, ECHO_SELF, EMBODIED].map((c) => [c.name, c]));
 
+/**
+ * What a component name looks like: it becomes the `component` label, a key of
+ * the snapshot's `componentMetrics` and a push URL segment. Starting with a
+ * letter keeps `__proto__` and other `__` names (Prometheus reserves those for
+ * internal labels) out.
+ */
+export const COMPONENT_NAME_RE = /^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/;
+
+/** What a component name must look like, in words. */
+export const COMPONENT_NAME_EXPECTED = 'a component name of 1-64 characters: a letter, then letters, digits, _ . - (pattern ^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$)';
+
+/** Names the monitor's own collectors and series use; no pushed or pulled component may take them. */
+export const RESERVED_COMPONENT_NAMES: ReadonlySet<string> = new Set(['engines', 'system', 'gpu', 'echo_dash', 'monitor']);
+
+/** Folds spellings that would read as the same name (`GPU`, `echo-dash`) for the reserved-name check. */
+export function foldComponentName(name: string): string {
+  return name.toLowerCase().replace(/-/g, '_');
+}
+
+/**
+ * Why `name` cannot be a component name (pattern or reserved), as an "expected"
+ * text; undefined when it can. Configured names (engines, scrape targets) are
+ * checked where the config is known.
+ * @example checkComponentName('dtesn') === undefined; checkComponentName('__proto__') !== undefined
+ */
+export function checkComponentName(name: unknown): string | undefined {
+  if (typeof name !== 'string' || !COMPONENT_NAME_RE.test(name)) return COMPONENT_NAME_EXPECTED;
+  const folded = foldComponentName(name);
+  if (RESERVED_COMPONENT_NAMES.has(folded) || folded.startsWith('echo_perf')) {
+    return `a name that is not reserved for the monitor itself (reserved: ${[...RESERVED_COMPONENT_NAMES].join(', ')} and names starting echo_perf)`;
+  }
+  return undefined;
+}
+
 /** Names users may type for a component (CLI, push URLs) → its canonical name. */
 export function canonicalComponent(name: string): string {
   const n = name.toLowerCase().replace(/-/g, '_');

@@ -116,7 +116,7 @@ test('labelled series feed a field with their mean and alert on the worst one', 
   ]);
   const snap = await m.collectNow();
   assert.equal(snap.gpuUtilization, 74);
-  assert.deepEqual(snap.componentMetrics['gpus'], { 'gpu_utilization{gpu="0"}': 50, 'gpu_utilization{gpu="1"}': 98 });
+  assert.deepEqual({ ...snap.componentMetrics['gpus'] }, { 'gpu_utilization{gpu="0"}': 50, 'gpu_utilization{gpu="1"}': 98 });
   const alerts = m.getRecentAlerts();
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0]!.currentValue, 98);

@@ -2,8 +2,10 @@
  * @module monitor/pushRoute
  * `POST /api/v1/push/{component}`: components in other processes (mostly
  * Python) push JSON `{"metric": value, ...}` or Prometheus text. 400 names every
- * bad field (malformed JSON too); 413 over `push_max_body_bytes`; a bearer token
- * is required when the server has one (always when bound beyond loopback).
+ * bad field (malformed JSON too) with a bounded preview of its value; 429 when a
+ * new component would pass `max_push_components`; 413 over
+ * `push_max_body_bytes`; a bearer token is required when the server has one
+ * (always when bound beyond loopback).
  */
 import type { EchoPerfServer } from '../server/index.js';
 import type { UnifiedPerformanceMonitor } from './unifiedMonitor.js';
@@ -18,14 +20,19 @@ export function addPushRoute(server: EchoPerfServer, monitor: UnifiedPerformance
       '/api/v1/push/:component',
       { preHandler: server.requireToken, bodyLimit },
       async (req, reply) => {
-        const component = req.params.component;
-        if (!/^[a-zA-Z0-9_.-]{1,64}$/.test(component)) {
-          return reply.code(400).send({ error: 'invalid component', errors: [{ field: 'component', value: component, expected: 'a name of 1-64 letters, digits, _ . -' }] });
-        }
         const body = typeof req.body === 'string' ? req.body : '';
-        const r = monitor.acceptPush(component, body, req.headers['content-type'] ?? 'application/json');
-        if (!r.ok) return reply.code(400).send({ error: 'invalid payload', component: r.component, errors: r.errors });
-        return reply.code(200).send({ status: 'ok', component: r.component, accepted: r.samples.length });
+        const r = monitor.acceptPush(req.params.component, body, req.headers['content-type'] ?? 'application/json');
+        if (r.ok) {
+          return reply.code(200).send({ status: 'ok', component: r.component, accepted: r.samples.length - r.outOfOrder, ...(r.outOfOrder > 0 ? { out_of_order: r.outOfOrder } : {}) });
+        }
+        const error = r.status === 429 ? 'too many pushed components' : r.errors[0]?.field === 'component' ? 'invalid component' : 'invalid payload';
+        return reply.code(r.status).send({
+          error,
+          component: r.component,
+          errors: r.errors,
+          ...(r.omittedErrors !== undefined ? { errors_omitted: r.omittedErrors } : {}),
+          ...(r.count !== undefined ? { count: r.count, limit: r.limit } : {}),
+        });
       },
     );
     done();

@@ -18,9 +18,14 @@ export interface SnapshotView {
   minValues: Partial<Record<SnapshotField, number>>;
 }
 
-/** An empty snapshot: every field undefined. */
+/**
+ * An empty snapshot: every field undefined. `componentMetrics` and its
+ * per-component objects are keyed by component and series names that come from
+ * input, so they have no prototype: no name (`__proto__`, `constructor`) can
+ * reach or read Object.prototype through them.
+ */
 export function emptySnapshot(timestamp: number): PerformanceMetrics {
-  const s = { timestamp, componentMetrics: {} } as Record<string, unknown>;
+  const s = { timestamp, componentMetrics: dict<Record<string, number>>() } as Record<string, unknown>;
   for (const f of Object.keys(SNAPSHOT_FIELDS)) s[f] = undefined;
   return s as PerformanceMetrics;
 }
@@ -36,7 +41,7 @@ export function buildSnapshot(at: number, samples: readonly Sample[]): SnapshotV
   for (const s of samples) {
     const component = s.labels['component'] ?? 'unknown';
     const own = withoutComponent(s.labels);
-    const perComponent = (snapshot.componentMetrics[component] ??= {});
+    const perComponent = (snapshot.componentMetrics[component] ??= dict<number>());
     perComponent[seriesKey(s.name, own)] = s.v;
 
     const field = snapshotFieldFor(s.name);
@@ -64,7 +69,11 @@ export function buildSnapshot(at: number, samples: readonly Sample[]): SnapshotV
 }
 
 function withoutComponent(labels: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k in labels) if (k !== 'component') out[k] = labels[k]!;
+  const out = dict<string>();
+  for (const k of Object.keys(labels)) if (k !== 'component') out[k] = labels[k]!;
   return out;
+}
+
+function dict<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
 }

@@ -27,8 +27,7 @@ import type { Finding } from '../analyze/finding.js';
 import { evaluateRules } from './rules.js';
 import { deriveEngines, engineSources, engineStalls } from './engines.js';
 import { deriveSources, freshTargetSamples } from './scrapeView.js';
-import type { PayloadResult } from '../collect/components/payload.js';
-import { ingestPush } from './pushIngest.js';
+import { PushedComponents, type PushResult } from './pushIngest.js';
 import type { PerformanceAlert } from '../alert/alert.js';
 import { AlertLifecycle } from '../alert/lifecycle.js';
 import { AlertDispatcher, type AlertHandler } from '../notify/dispatch.js';
@@ -86,6 +85,7 @@ export class UnifiedPerformanceMonitor {
   private _freshness = new Map<string, Freshness>();
   /** Conditions raised by integrations (e.g. an unwritable echo.dash dir), evaluated every tick until cleared. */
   private readonly _conditions = new Map<string, Finding>();
+  private readonly _push: PushedComponents;
 
   constructor(options: MonitorOptions = {}) {
     this.config =
@@ -112,6 +112,7 @@ export class UnifiedPerformanceMonitor {
       limits: { maxSamples: c.max_samples_per_collector, maxLabels: 32 },
     });
     this._dispatcher = new AlertDispatcher(this._logger);
+    this._push = new PushedComponents(c, () => this._interval * 1000);
     const system = options.systemCollector ?? (c.system.enabled ? createSystemCollector() : false);
     if (system !== false) this.componentCollectors.set('system', system);
     if (options.gpuCollector !== undefined) {
@@ -270,10 +271,11 @@ export class UnifiedPerformanceMonitor {
   /**
    * Takes metrics a component pushed (JSON `{"metric": value, ...}` or Prometheus
    * text). All or nothing: on any bad field nothing is kept and every error is
-   * returned. The component appears in `componentCollectors` on its first push.
+   * returned (`status` 400; 429 for a new component past `max_push_components`).
+   * The component appears in `componentCollectors` on its first push.
    */
-  acceptPush(component: string, body: string, contentType: string): PayloadResult & { component: string } {
-    return ingestPush(this.componentCollectors, this.config, this._clock.now(), () => this._interval * 1000, component, body, contentType);
+  acceptPush(component: string, body: string, contentType: string): PushResult {
+    return this._push.ingest(this.componentCollectors, this._clock.now(), component, body, contentType);
   }
 
 
@@ -366,6 +368,7 @@ export class UnifiedPerformanceMonitor {
     const g = (name: string, v: number): Sample => ({ name, labels: {}, t: at, v });
     return [
       ...this._runner.selfSamples(at),
+      ...this._push.selfSamples(at),
       g('echo_perf_ticks_total', this._ticks),
       ...(this._lastTickAt !== undefined ? [g('echo_perf_last_tick_timestamp_seconds', this._lastTickAt / 1000)] : []),
       g('echo_perf_series_out_of_order_samples_total', this.store.outOfOrderSamples),
@@ -417,7 +420,7 @@ export class UnifiedPerformanceMonitor {
     if (generation !== this._generation) return; // stopped meanwhile: discard
     this._collectorOutputs = outputs;
     try {
-      this._process(at, [...outputs.values()].flat());
+      this._process(at, outputs);
     } catch (e) {
       this._logger.error(`tick processing failed: ${describeError(e)}`);
     }
@@ -426,8 +429,14 @@ export class UnifiedPerformanceMonitor {
     this._lastTickMs = performance.now() - started;
   }
 
-  private _process(at: number, collected: Sample[]): void {
-    this.store.append(collected);
+  private _process(at: number, outputs: ReadonlyMap<string, Sample[]>): void {
+    const collected: Sample[] = [];
+    for (const [name, samples] of outputs) {
+      // What other processes send (pushed, pulled components) shares the external budget with scraped pages.
+      const entry = this.componentCollectors.get(name);
+      this.store.append(samples, entry !== undefined && typeof entry !== 'function' && 'held' in entry ? 'external' : 'own');
+      for (const x of samples) collected.push(x);
+    }
     const windowMs = this.config.rate_window * 1000;
     const engines = engineSources(this.config, this.scrapes);
     const unified = deriveEngines(this.store, engines, at, windowMs);
@@ -440,6 +449,7 @@ export class UnifiedPerformanceMonitor {
     const view = buildSnapshot(at, collected.concat(derived, freshTargetSamples(this.scrapes, at)));
     this.metricsHistory.push(view.snapshot);
 
+    this._push.forgetSilent(at, this.componentCollectors);
     for (const sample of collected) {
       const c = sample.labels['component'];
       if (c !== undefined && this.componentCollectors.has(c) && sample.t > (this._lastSeen.get(c) ?? -Infinity)) this._lastSeen.set(c, sample.t);

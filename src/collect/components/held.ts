@@ -5,7 +5,7 @@
  * stops reporting is not shown with its last values as if they were current.
  */
 import { seriesKey } from '../../core/labels.js';
-import type { Collector, Sample } from '../../core/types.js';
+import type { Collector, Labels, Sample } from '../../core/types.js';
 
 export class HeldValues {
   private readonly _series = new Map<string, Sample>();
@@ -17,13 +17,29 @@ export class HeldValues {
     return this._lastDataAt;
   }
 
-  update(samples: readonly Sample[]): void {
+  /**
+   * Holds the newest value of each series. A sample older than the one held is
+   * out of order and ignored (as Prometheus's TSDB refuses it): taking it would
+   * replace a newer value with an older one. Returns how many were ignored.
+   */
+  update(samples: readonly Sample[]): { outOfOrder: number } {
+    let outOfOrder = 0;
+    // A JSON push gives all its samples one label object: key its labels once.
+    const labelKeys = new Map<Labels, string>();
     for (const s of samples) {
-      const k = seriesKey(s.name, s.labels);
-      if (!this._series.has(k) && this._series.size >= this._maxSeries) continue;
+      let lk = labelKeys.get(s.labels);
+      if (lk === undefined) labelKeys.set(s.labels, (lk = seriesKey('', s.labels)));
+      const k = s.name + lk;
+      const held = this._series.get(k);
+      if (held === undefined && this._series.size >= this._maxSeries) continue;
+      if (held !== undefined && s.t < held.t) {
+        outOfOrder++;
+        continue;
+      }
       this._series.set(k, s);
       if (this._lastDataAt === undefined || s.t > this._lastDataAt) this._lastDataAt = s.t;
     }
+    return { outOfOrder };
   }
 
   /** Values observed within `maxAgeMs` of `at`; older ones are dropped for good. */

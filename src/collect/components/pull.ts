@@ -18,8 +18,12 @@ export interface PullSpec {
   /** Values older than this are not current any more. */
   maxAgeMs: number;
   limits: PayloadLimits;
+  /** How far past one interval a page's timestamps may be ahead of the clock; default 5 s. */
+  maxAheadMs?: number;
   userAgent: string;
 }
+
+const DEFAULT_MAX_AHEAD_MS = 5000;
 
 export function pullCollector(spec: PullSpec): Collector & { held: HeldValues } {
   const held = new HeldValues();
@@ -38,9 +42,13 @@ export function pullCollector(spec: PullSpec): Collector & { held: HeldValues } 
           signal,
         });
         const ct = spec.format === 'prometheus' ? page.contentType || 'text/plain' : 'application/json';
-        const r = parseComponentPayload(spec.name, page.body, ct, at, spec.limits);
+        // A pulled page's own timestamps are held to the push rules: not ahead by more
+        // than an interval and a few seconds, not older than the staleness window.
+        const window = { minMs: at - spec.maxAgeMs, maxMs: at + spec.intervalMs + (spec.maxAheadMs ?? DEFAULT_MAX_AHEAD_MS) };
+        const r = parseComponentPayload(spec.name, page.body, ct, at, { ...spec.limits, window });
         if (!r.ok) {
-          throw new Error(`invalid payload from ${redactUrl(spec.url)}: ${r.errors.map((e) => `${e.field}: got ${JSON.stringify(e.value)}; expected ${e.expected}`).join('; ')}`);
+          const more = r.omittedErrors !== undefined ? `; and ${r.omittedErrors} more` : '';
+          throw new Error(`invalid payload from ${redactUrl(spec.url)}: ${r.errors.map((e) => `${e.field}: got ${JSON.stringify(e.value)}; expected ${e.expected}`).join('; ')}${more}`);
         }
         held.update(r.samples);
       }
