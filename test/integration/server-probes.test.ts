@@ -107,7 +107,7 @@ test('every probe gets its well-formed status, JSON when there is a body, and no
     let problem = '';
     if (status !== expected) problem = `status ${status}, expected ${expected}`;
     else if (!/\r\ncontent-type: application\/(json|openmetrics-text)|\r\ncontent-type: text\/plain; version=0\.0\.4/i.test(head)) problem = 'no JSON or exposition content type';
-    else if (body.length > 2000) problem = `body of ${body.length} bytes`;
+    else if (status >= 400 && body.length > 2000) problem = `error body of ${body.length} bytes`;
     else if (!isHead && /application\/json/i.test(head)) {
       try {
         const parsed = JSON.parse(body) as Record<string, unknown>;
