@@ -31,6 +31,8 @@ export function pullCollectors(c: Readonly<EchoPerfConfig>, tickTimeoutMs: numbe
         intervalMs,
         timeoutMs: tickTimeoutMs,
         maxAgeMs: c.stale_after_intervals * Math.max(intervalMs, c.monitoring_interval * 1000),
+        // A pulled page's timestamps are held to the push rule.
+        maxAheadMs: c.push_max_future_seconds * 1000,
         limits: { maxSamples: c.max_samples_per_collector },
         userAgent: USER_AGENT,
       });
