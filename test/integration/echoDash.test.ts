@@ -4,12 +4,12 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import type { PerformanceAlert } from '../../src/alert/alert.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { SNAPSHOT_FIELDS, type PerformanceMetrics } from '../../src/core/snapshot.js';
 import { EchoDashWriter, type EchoDashWriterOptions } from '../../src/notify/echoDash/index.js';
 import { tempDir } from '../helpers/tempTree.js';
+import { sampleAlert } from '../helpers/alerts.js';
 
 const T0 = 1_700_000_000_250; // ms; unix second 1700000000
 const SEED_KEYS = ['timestamp', 'severity', 'component', 'metric', 'current_value', 'threshold', 'message', 'metadata', 'status'];
@@ -22,24 +22,6 @@ function make(statsDir: string, over: Partial<EchoDashWriterOptions> = {}) {
   return { writer, clock, logger };
 }
 
-function alert(over: Partial<PerformanceAlert> = {}): PerformanceAlert {
-  return {
-    id: 'a1',
-    fingerprint: 'threshold:system:cpu_usage',
-    kind: 'threshold',
-    severity: 'warning',
-    component: 'system',
-    metric: 'cpu_usage',
-    currentValue: 93.5,
-    threshold: 85,
-    message: 'High CPU usage: 93.5%',
-    timestamp: T0,
-    status: 'firing',
-    endsAt: undefined,
-    metadata: { op: 'max', worstValue: 93.5 },
-    ...over,
-  };
-}
 
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 const alertFiles = (dir: string): string[] => readdirSync(dir).filter((f) => /^alert_.*\.json$/.test(f)).sort();
@@ -47,7 +29,7 @@ const alertFiles = (dir: string): string[] => readdirSync(dir).filter((f) => /^a
 void test('alert files: the seed keys and values, one file per event, same-second events never overwrite', async (t) => {
   const dir = tempDir(t);
   const { writer, clock } = make(dir);
-  writer.writeAlert(alert());
+  writer.writeAlert(sampleAlert(T0));
   const firing = readJson(join(dir, 'alert_1700000000.json'));
   assert.deepEqual(Object.keys(firing), SEED_KEYS);
   assert.deepEqual(firing, {
@@ -63,7 +45,7 @@ void test('alert files: the seed keys and values, one file per event, same-secon
   });
 
   // The resolution is a second event, stamped with the time the incident ended.
-  writer.writeAlert(alert({ status: 'resolved', endsAt: T0 + 5_500, currentValue: 40 }));
+  writer.writeAlert(sampleAlert(T0, { status: 'resolved', endsAt: T0 + 5_500, currentValue: 40 }));
   const resolved = readJson(join(dir, 'alert_1700000005.json'));
   assert.equal(resolved['status'], 'resolved');
   assert.equal(resolved['timestamp'], 1_700_000_005.75);
@@ -72,9 +54,9 @@ void test('alert files: the seed keys and values, one file per event, same-secon
   // Three events within one second of the ManualClock: three files, the first keeps the seed's name.
   await clock.advance(60_000);
   const at = clock.now();
-  writer.writeAlert(alert({ id: 'b', severity: 'critical', metric: 'gpu_utilization', timestamp: at }));
-  writer.writeAlert(alert({ id: 'c', metric: 'memory_usage', timestamp: at + 100 }));
-  writer.writeAlert(alert({ id: 'd', metric: 'disk_usage', timestamp: at + 700 }));
+  writer.writeAlert(sampleAlert(T0, { id: 'b', severity: 'critical', metric: 'gpu_utilization', timestamp: at }));
+  writer.writeAlert(sampleAlert(T0, { id: 'c', metric: 'memory_usage', timestamp: at + 100 }));
+  writer.writeAlert(sampleAlert(T0, { id: 'd', metric: 'disk_usage', timestamp: at + 700 }));
   const s = Math.floor(at / 1000);
   assert.deepEqual(alertFiles(dir), ['alert_1700000000.json', 'alert_1700000005.json', `alert_${s}.json`, `alert_${s}_1.json`, `alert_${s}_2.json`]);
   assert.equal(readJson(join(dir, `alert_${s}.json`))['severity'], 'critical');
@@ -87,18 +69,18 @@ void test('an alert file already on disk (an earlier run, another writer) is nev
   const dir = tempDir(t);
   writeFileSync(join(dir, 'alert_1700000000.json'), '{"mine":true}');
   const { writer } = make(dir);
-  writer.writeAlert(alert());
+  writer.writeAlert(sampleAlert(T0));
   assert.deepEqual(readJson(join(dir, 'alert_1700000000.json')), { mine: true });
   assert.equal(readJson(join(dir, 'alert_1700000000_1.json'))['metric'], 'cpu_usage');
 });
 
 void test('log line: ECHO_DASH_ALERT: <severity>:<component>:<metric>:<value>', (t) => {
   const { writer } = make(tempDir(t));
-  assert.equal(writer.logLine(alert()), 'ECHO_DASH_ALERT: warning:system:cpu_usage:93.5');
-  const crit = alert({ severity: 'critical', component: 'echo_self', metric: 'evolution_convergence', currentValue: 0.1 + 0.2 });
+  assert.equal(writer.logLine(sampleAlert(T0)), 'ECHO_DASH_ALERT: warning:system:cpu_usage:93.5');
+  const crit = sampleAlert(T0, { severity: 'critical', component: 'echo_self', metric: 'evolution_convergence', currentValue: 0.1 + 0.2 });
   assert.equal(writer.logLine(crit), 'ECHO_DASH_ALERT: critical:echo_self:evolution_convergence:0.30000000000000004');
-  assert.equal(writer.logLine(alert({ currentValue: 1e-7 })), 'ECHO_DASH_ALERT: warning:system:cpu_usage:1e-7');
-  assert.equal(writer.logLine(alert({ currentValue: 250 })), 'ECHO_DASH_ALERT: warning:system:cpu_usage:250');
+  assert.equal(writer.logLine(sampleAlert(T0, { currentValue: 1e-7 })), 'ECHO_DASH_ALERT: warning:system:cpu_usage:1e-7');
+  assert.equal(writer.logLine(sampleAlert(T0, { currentValue: 250 })), 'ECHO_DASH_ALERT: warning:system:cpu_usage:250');
 });
 
 function snapshot(values: Partial<Record<keyof typeof SNAPSHOT_FIELDS, number>>, componentMetrics: PerformanceMetrics['componentMetrics']): PerformanceMetrics {
@@ -119,9 +101,9 @@ void test('performance_metrics.json: the seed dashboard shape, snapshot values, 
     },
   );
   const firing = [
-    ...Array.from({ length: 11 }, (_, i) => alert({ id: `w${i}`, metric: `m${i}`, timestamp: T0 + i * 1000 })),
-    alert({ id: 'c', severity: 'critical', metric: 'proprioceptive_accuracy', component: 'embodied', timestamp: T0 + 500 }),
-    alert({ id: 'i', severity: 'info', timestamp: T0 - 1000 }),
+    ...Array.from({ length: 11 }, (_, i) => sampleAlert(T0, { id: `w${i}`, metric: `m${i}`, timestamp: T0 + i * 1000 })),
+    sampleAlert(T0, { id: 'c', severity: 'critical', metric: 'proprioceptive_accuracy', component: 'embodied', timestamp: T0 + 500 }),
+    sampleAlert(T0, { id: 'i', severity: 'info', timestamp: T0 - 1000 }),
   ];
   writer.writeDashboard(snap, firing, { monitoring: { interval_s: 1 }, alerts: 'must not replace the section' });
   const doc = readJson(join(dir, 'performance_metrics.json'));
@@ -184,7 +166,7 @@ void test('a reader polling the stats dir never parses a half-written file', asy
   const dir = tempDir(t);
   const { writer, clock } = make(dir, { maxAlertFiles: 20, cleanupEveryWrites: 10 });
   writer.writeDashboard(undefined, []);
-  writer.writeAlert(alert());
+  writer.writeAlert(sampleAlert(T0));
   const stop = new SharedArrayBuffer(4);
   const worker = new Worker(READER, { eval: true, workerData: { dir, stop } });
   t.after(() => worker.terminate());
@@ -196,8 +178,8 @@ void test('a reader polling the stats dir never parses a half-written file', asy
   let writes = 0;
   for (let i = 1; (writes < 4000 || performance.now() - started < 1000) && performance.now() - started < 20_000; i++) {
     const snap = snapshot({ cpuUsage: i % 100, tokenThroughput: i * 1.5 }, { dtesn: { [`k${i % 50}`]: i } });
-    writer.writeDashboard(snap, [alert({ id: String(i), message: 'x'.repeat(i % 3000) })], { pad: 'y'.repeat((i * 7919) % 20_000) });
-    writer.writeAlert(alert({ id: String(i), timestamp: clock.now() + i * 400, message: 'z'.repeat(i % 5000) }));
+    writer.writeDashboard(snap, [sampleAlert(T0, { id: String(i), message: 'x'.repeat(i % 3000) })], { pad: 'y'.repeat((i * 7919) % 20_000) });
+    writer.writeAlert(sampleAlert(T0, { id: String(i), timestamp: clock.now() + i * 400, message: 'z'.repeat(i % 5000) }));
     writes += 2;
   }
   Atomics.store(new Int32Array(stop), 0, 1);
@@ -214,11 +196,11 @@ void test('a reader polling the stats dir never parses a half-written file', asy
 void test('cleanup by count keeps the newest files', (t) => {
   const dir = tempDir(t);
   const { writer } = make(dir, { maxAlertFiles: 5, cleanupEveryWrites: 4 });
-  for (let i = 0; i < 12; i++) writer.writeAlert(alert({ timestamp: T0 + i * 1000 }));
+  for (let i = 0; i < 12; i++) writer.writeAlert(sampleAlert(T0, { timestamp: T0 + i * 1000 }));
   // Cleanup ran after writes 4, 8 and 12: exactly the 5 newest remain.
   assert.deepEqual(alertFiles(dir), [7, 8, 9, 10, 11].map((i) => `alert_${1_700_000_000 + i}.json`));
   assert.equal(writer.health().alertFilesRemoved, 7);
-  writer.writeAlert(alert({ timestamp: T0 + 12_000 }));
+  writer.writeAlert(sampleAlert(T0, { timestamp: T0 + 12_000 }));
   assert.equal(alertFiles(dir).length, 6, 'between cleanups the count may exceed the cap by < cleanupEveryWrites');
   assert.equal(writer.cleanup(), 1);
   assert.deepEqual(alertFiles(dir)[0], 'alert_1700000008.json');
@@ -230,8 +212,8 @@ void test('cleanup by age: runs within a minute of clock time, and never removes
   for (const f of ['alert_1000.json', 'alert_1000_1.json', 'alert_1699999999.json', 'notes.txt', 'alert_x.json']) writeFileSync(join(dir, f), '{}');
   const { writer, clock } = make(dir, { maxAlertAgeMs: 3_600_000 });
   assert.deepEqual(readdirSync(dir).sort(), ['alert_1699999999.json', 'alert_x.json', 'notes.txt']);
-  writer.writeAlert(alert({ timestamp: T0 + 600_000 }));
-  writer.writeAlert(alert({ timestamp: T0 + 1_200_000 }));
+  writer.writeAlert(sampleAlert(T0, { timestamp: T0 + 600_000 }));
+  writer.writeAlert(sampleAlert(T0, { timestamp: T0 + 1_200_000 }));
   await clock.advance(3 * 3_600_000);
   assert.equal(alertFiles(dir).length, 4, 'cleanup waits for a write to notice the minute has passed');
   writer.writeDashboard(undefined, []); // the per-tick write runs the once-a-minute cleanup
@@ -250,7 +232,7 @@ void test('an unwritable stats dir: no throw, health says why, onFailure once pe
   assert.equal(h.ok, false);
   assert.match(h.ok ? '' : h.error, /ENOTDIR/);
   for (let i = 0; i < 50; i++) {
-    writer.writeAlert(alert({ timestamp: T0 + i }));
+    writer.writeAlert(sampleAlert(T0, { timestamp: T0 + i }));
     writer.writeDashboard(undefined, []);
   }
   assert.equal(failures.length, 1);
@@ -268,7 +250,7 @@ void test('an unwritable stats dir: no throw, health says why, onFailure once pe
   // It breaks again: a second episode, reported once more.
   rmSync(blocker, { recursive: true });
   writeFileSync(blocker, 'a regular file again');
-  for (let i = 0; i < 20; i++) writer.writeAlert(alert({ timestamp: T0 + i }));
+  for (let i = 0; i < 20; i++) writer.writeAlert(sampleAlert(T0, { timestamp: T0 + i }));
   assert.equal(failures.length, 2);
   assert.equal(writer.health().ok, false);
 });
@@ -281,7 +263,7 @@ void test('a stats dir removed while running is recreated; a throwing callback s
   };
   const { writer } = make(statsDir, { onFailure: throwing });
   rmSync(statsDir, { recursive: true });
-  writer.writeAlert(alert());
+  writer.writeAlert(sampleAlert(T0));
   assert.ok(existsSync(join(statsDir, 'alert_1700000000.json')));
   assert.equal(writer.health().failuresTotal, 0);
   const broken = make(join(root, 'x', 'f'), { onFailure: throwing });

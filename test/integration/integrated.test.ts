@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { EchoPerfError } from '../../src/core/errors.js';
 import { createIntegratedSystem } from '../../src/monitor/integrated.js';
+import { fiveTicksWithStatsDir } from '../helpers/echoDashRun.js';
 
 test('createIntegratedSystem reads and validates its config file (the seed ignored it)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ep-int-'));
@@ -77,23 +78,7 @@ test('an unwritable echo.dash dir raises one WARNING on echo_dash and monitoring
   const dir = mkdtempSync(join(tmpdir(), 'ep-int-'));
   const file = join(dir, 'a-file');
   writeFileSync(file, 'not a directory');
-  const clock = new ManualClock(Date.now());
-  const system = createIntegratedSystem(undefined, {
-    config: { log_level: 'silent', echo_dash: { stats_dir: join(file, 'stats') } },
-    clock,
-    systemCollector: false,
-    serve: false,
-    logger: new MemoryLogger(),
-    consoleAlerts: false,
-  });
-  const events: string[] = [];
-  system.monitor.registerAlertHandler((a) => void events.push(`${a.component}:${a.severity}:${a.status}`));
-  let n = 0;
-  system.monitor.registerCollector('c', () => ({ ticks: ++n }));
-  await system.start();
-  t.after(() => system.stop());
-  for (let i = 0; i < 5; i++) await clock.advance(1000);
-  await system.monitor.flushAlerts();
-  assert.equal(n, 5, 'the monitor kept collecting');
+  const { collections, events } = await fiveTicksWithStatsDir(t, join(file, 'stats'));
+  assert.equal(collections, 5, 'the monitor kept collecting');
   assert.deepEqual(events.filter((e) => e.startsWith('echo_dash')), ['echo_dash:warning:firing']);
 });

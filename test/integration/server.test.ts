@@ -96,9 +96,9 @@ function httpGet(url: string, headers: Record<string, string> = {}, method = 'GE
 }
 
 /** A raw TCP client: everything it received, and a promise settled when the socket closes. */
-function rawClient(port: number): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+function rawClient(port: number, localAddress?: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect({ host: '127.0.0.1', port, ...(localAddress !== undefined ? { localAddress } : {}) });
     let data = '';
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => (data += d));
@@ -260,18 +260,11 @@ test('connections past maxConnections are closed on accept; a freed slot serves 
 
 test('maxConnectionsPerIp: a client past its cap is closed on accept; other clients and a freed slot are served', async (t) => {
   const { port } = await start(t, { maxConnectionsPerIp: 2 });
-  const from = (localAddress: string) =>
-    new Promise<{ socket: Socket; received: () => string; closed: Promise<void> }>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port, localAddress });
-      let data = '';
-      socket.setEncoding('latin1');
-      socket.on('data', (d: string) => (data += d));
-      socket.on('error', () => {});
-      const closed = new Promise<void>((r) => socket.once('close', () => r()));
-      socket.once('connect', () => resolve({ socket, received: () => data, closed }));
-      socket.once('error', reject);
-      t.after(() => socket.destroy());
-    });
+  const from = async (localAddress: string) => {
+    const c = await rawClient(port, localAddress);
+    t.after(() => c.socket.destroy());
+    return c;
+  };
   const held = [await from('127.0.0.2'), await from('127.0.0.2')];
   for (const c of held) {
     c.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');

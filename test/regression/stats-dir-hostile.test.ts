@@ -6,35 +6,17 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, re
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import type { PerformanceAlert } from '../../src/alert/alert.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/core/atomicFile.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/logger.js';
-import { createIntegratedSystem } from '../../src/monitor/integrated.js';
 import { EchoDashWriter } from '../../src/notify/echoDash/index.js';
 import { tempDir } from '../helpers/tempTree.js';
+import { sampleAlert } from '../helpers/alerts.js';
+import { fiveTicksWithStatsDir } from '../helpers/echoDashRun.js';
 
 const T0 = 1_700_000_000_250;
 const VICTIM_TEXT = 'precious: must stay as it is\n';
 
-function alert(over: Partial<PerformanceAlert> = {}): PerformanceAlert {
-  return {
-    id: 'a1',
-    fingerprint: 'threshold:system:cpu_usage',
-    kind: 'threshold',
-    severity: 'warning',
-    component: 'system',
-    metric: 'cpu_usage',
-    currentValue: 93.5,
-    threshold: 85,
-    message: 'High CPU usage: 93.5%',
-    timestamp: T0,
-    status: 'firing',
-    endsAt: undefined,
-    metadata: {},
-    ...over,
-  };
-}
 
 function writer(statsDir: string) {
   const logger = new MemoryLogger();
@@ -59,7 +41,7 @@ void test('symlinks planted at every temp name the old writer would use never re
   const names = ['alert_1700000000.json', 'performance_metrics.json'];
   for (const name of names) for (let seq = 1; seq <= 50; seq++) symlinkSync(target, join(dir, `.${name}.${process.pid}.${seq}.tmp`));
   const { w } = writer(dir);
-  w.writeAlert(alert());
+  w.writeAlert(sampleAlert(T0));
   w.writeDashboard(undefined, []);
   assert.equal(readFileSync(target, 'utf8'), VICTIM_TEXT, 'the file behind the symlinks is untouched');
   assert.ok(w.health().ok);
@@ -109,7 +91,7 @@ void test('temp files left by a crash (new and old name patterns) are swept at s
 function assertRefused(dir: string, why: RegExp, realDir?: string): void {
   const { w, logger, failures } = writer(dir);
   for (let i = 0; i < 5; i++) {
-    w.writeAlert(alert({ timestamp: T0 + i * 1000 }));
+    w.writeAlert(sampleAlert(T0, { timestamp: T0 + i * 1000 }));
     w.writeDashboard(undefined, []);
   }
   const h = w.health();
@@ -171,7 +153,7 @@ void test('a stats dir owned by another uid is refused (root too); replaced late
   w.writeDashboard(undefined, []);
   assert.ok(w.health().ok);
   chownSync(mine, 65534, 65534);
-  w.writeAlert(alert());
+  w.writeAlert(sampleAlert(T0));
   assert.equal(w.health().ok, false);
   assert.equal(failures.length, 1);
   assert.equal(existsSync(join(mine, 'alert_1700000000.json')), false);
@@ -185,25 +167,8 @@ void test('the monitor: a stats dir owned by another user raises one WARNING on 
   const stats = join(tempDir(t), 'stats');
   mkdirSync(stats, { mode: 0o700 });
   chownSync(stats, 65534, 65534);
-  const clock = new ManualClock(Date.now());
-  const system = createIntegratedSystem(undefined, {
-    config: { log_level: 'silent', echo_dash: { stats_dir: stats } },
-    clock,
-    systemCollector: false,
-    gpuCollector: false,
-    serve: false,
-    logger: new MemoryLogger(),
-    consoleAlerts: false,
-  });
-  const events: string[] = [];
-  system.monitor.registerAlertHandler((a) => void events.push(`${a.component}:${a.severity}:${a.status}`));
-  let n = 0;
-  system.monitor.registerCollector('c', () => ({ ticks: ++n }));
-  await system.start();
-  t.after(() => system.stop());
-  for (let i = 0; i < 5; i++) await clock.advance(1000);
-  await system.monitor.flushAlerts();
-  assert.equal(n, 5, 'the monitor kept collecting');
+  const { collections, events } = await fiveTicksWithStatsDir(t, stats);
+  assert.equal(collections, 5, 'the monitor kept collecting');
   assert.deepEqual(events.filter((e) => e.startsWith('echo_dash')), ['echo_dash:warning:firing']);
   assert.deepEqual(readdirSync(stats), []);
 });
