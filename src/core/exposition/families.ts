@@ -72,8 +72,6 @@ export class FamilyBuilder implements ExpositionVisitor {
   private readonly strict: boolean;
   private readonly onViolation: ((message: string) => void) | undefined;
   private readonly rules: OmRules | undefined;
-  /** OpenMetrics: every sample name some family can produce, for the clash rule. */
-  private readonly reserved = new Set<string>();
   private current: FamilyState | undefined = undefined;
   private lastName: string | undefined = undefined;
   private lastState: FamilyState | undefined = undefined;
@@ -110,7 +108,10 @@ export class FamilyBuilder implements ExpositionVisitor {
     st.typed = true;
     (st.family as Mutable<MetricFamily>).type = type;
     if (!this.om) return;
-    for (const suffix of TYPE_SUFFIXES[type] ?? []) this.reserve(name + suffix, name, at);
+    // A suffixed sample name of this family must not be another family's name.
+    for (const suffix of TYPE_SUFFIXES[type] ?? []) {
+      if (this.byName.has(name + suffix)) this.clash(name, name + suffix, at);
+    }
     if (st.family.unit && (type === 'info' || type === 'stateset')) this.unitNotAllowed(name, type, at);
   }
 
@@ -238,17 +239,24 @@ export class FamilyBuilder implements ExpositionVisitor {
     this.byName.set(name, st);
     if (this.om) {
       if (name.charCodeAt(0) === 95) this.violation(at, `metric family name "${name}" starts with "_", which OpenMetrics reserves`);
-      this.reserve(name, name, at);
+      // This family's name must not be a suffixed sample name of an earlier family.
+      for (const [suffix] of SUFFIXES) {
+        if (name.length > suffix.length && name.endsWith(suffix)) {
+          const base = this.byName.get(name.slice(0, name.length - suffix.length));
+          if (base !== undefined && TYPE_SUFFIXES[base.family.type]?.includes(suffix)) this.clash(name, name, at);
+        }
+      }
     }
     return st;
   }
 
-  /** OpenMetrics 1.0, "Suffixes": a family may not produce a sample name another family can produce. */
-  private reserve(sampleName: string, family: string, at: number): void {
-    if (this.reserved.has(sampleName)) {
-      this.violation(at, `metric family "${family}" clashes with an earlier family over the sample name "${sampleName}"`);
-    }
-    this.reserved.add(sampleName);
+  /**
+   * OpenMetrics 1.0, "Suffixes": no two families may produce one sample name.
+   * Suffixes never end one another (`_count` / `_gcount`), so a clash is always a
+   * family named like another's suffixed sample: create() and type() look both ways.
+   */
+  private clash(family: string, sampleName: string, at: number): void {
+    this.violation(at, `metric family "${family}" clashes with an earlier family over the sample name "${sampleName}"`);
   }
 
   private unitNotAllowed(name: string, type: MetricType, at: number): void {

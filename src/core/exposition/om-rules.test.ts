@@ -41,6 +41,10 @@ const RULES: ReadonlyArray<readonly [string, string]> = [
     'line 3, column 1: metric family "h_count" clashes with an earlier family over the sample name "h_count"',
   ],
   [
+    '# TYPE c counter\nc_total 1\n# TYPE c_total gauge',
+    'line 3, column 1: metric family "c_total" clashes with an earlier family over the sample name "c_total"',
+  ],
+  [
     '# TYPE a gauge\na{x="1"} 1\na{x="2"} 1\na{x="1"} 2',
     'line 4, column 1: sample "a" returns to a metric of "a" after another one (OpenMetrics metrics may not be interleaved)',
   ],

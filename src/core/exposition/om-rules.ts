@@ -56,8 +56,8 @@ export class OmFamily {
   /** Labels of the previous sample, and the label its group leaves out. */
   prevLabels: Record<string, string> | undefined = undefined;
   prevSpecial: string | undefined = undefined;
-  /** Keys of the Metrics already closed in this family, to catch one that comes back. */
-  readonly seen = new Set<string>();
+  /** Keys of the Metrics met in this family, to catch one that comes back; made at the first change of Metric. */
+  seen: Set<string> | undefined = undefined;
   /** Timestamp of the previous sample of the current Metric. */
   groupTs: number | undefined = undefined;
   /** The first series of the current Metric without timestamps, and all of them once there are two. */
@@ -173,12 +173,16 @@ export class OmRules {
     } else {
       if (prev !== undefined) {
         if (histogram) this.endPoint(f);
+        // A family with one Metric never builds a key: the first one is keyed when a second one starts.
+        let seen = f.seen;
+        if (seen === undefined) seen = f.seen = new Set([metricKey(prev, f.prevSpecial)]);
         const key = metricKey(s.labels, special);
-        if (f.seen.has(key)) {
+        if (seen.has(key)) {
           this.report(at, `sample "${s.name}" returns to a metric of "${f.family.name}" after another one (OpenMetrics metrics may not be interleaved)`);
         }
-        f.seen.add(key);
-      } else {
+        seen.add(key);
+      } else if (f.seen !== undefined) {
+        // Back in a family after another one (tolerated when lenient): keep tracking its Metrics.
         f.seen.add(metricKey(s.labels, special));
       }
       f.series = undefined;
