@@ -357,7 +357,7 @@ function sameMetric(
 }
 
 /** A Metric's identity: its sorted labels, lengths prefixed so no value can forge another key. */
-function metricKey(labels: Record<string, string>, special: string | undefined): string {
+export function metricKey(labels: Readonly<Record<string, string>>, special: string | undefined): string {
   const keys = Object.keys(labels).sort();
   let key = '';
   for (const k of keys) {
