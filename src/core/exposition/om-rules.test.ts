@@ -95,6 +95,16 @@ describe('OpenMetrics rules beyond the suite', () => {
     }
   });
 
+  it('tells apart metrics whose label sets hash alike, and still finds one that returns', () => {
+    // x="v1079599" and x="v1262382" have the same 32-bit label-set hash (FNV-1a, found by search).
+    const page = '# TYPE a gauge\na{x="v1079599"} 1\na{x="v1262382"} 2\na{x="v3"} 3\n';
+    assert.deepEqual(violations(page + '# EOF\n'), []);
+    assert.deepEqual(violations(page + 'a{x="v1079599"} 4\na{x="v1262382"} 5\n# EOF\n'), [
+      'line 5, column 1: sample "a" returns to a metric of "a" after another one (OpenMetrics metrics may not be interleaved)',
+      'line 6, column 1: sample "a" returns to a metric of "a" after another one (OpenMetrics metrics may not be interleaved)',
+    ]);
+  });
+
   it('wraps an exception thrown by onViolation', () => {
     const boom = new Error('boom');
     assert.throws(

@@ -48,6 +48,9 @@ export const Kind = {
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
+/** Past this many series in one Metric (summary quantiles, stateset states), repeats are found with a set. */
+const SERIES_LINEAR = 16;
+
 /** OpenMetrics 1.0, "Exemplars": label names and values together, in code points. */
 const MAX_EXEMPLAR_CODE_POINTS = 128;
 
@@ -56,13 +59,28 @@ export class OmFamily {
   /** Labels of the previous sample, and the label its group leaves out. */
   prevLabels: Record<string, string> | undefined = undefined;
   prevSpecial: string | undefined = undefined;
-  /** Keys of the Metrics met in this family, to catch one that comes back; made at the first change of Metric. */
-  seen: Set<string> | undefined = undefined;
+  /** How many labels the previous sample has besides its special one. */
+  prevCount = 0;
+  /**
+   * The Metrics met in this family, to catch one that comes back (made at the first
+   * change of Metric): by label-set hash, each hash naming one Metric's labels in
+   * `seenLabels`/`seenSpecials`; after the first collision, by exact key in `seenKeys`,
+   * so that crafted collisions cost no more than keys would.
+   */
+  seen: Map<number, number> | undefined = undefined;
+  readonly seenLabels: Array<Record<string, string>> = [];
+  readonly seenSpecials: Array<string | undefined> = [];
+  seenKeys: Set<string> | undefined = undefined;
   /** Timestamp of the previous sample of the current Metric. */
   groupTs: number | undefined = undefined;
-  /** The first series of the current Metric without timestamps, and all of them once there are two. */
-  firstName = '';
-  firstSpecial: string | undefined = undefined;
+  /**
+   * Series of the current Metric without timestamps, but buckets (whose strictly
+   * increasing `le` already rules out a repeat): names and special label values by
+   * position, then a set once there are many. Reused from Metric to Metric.
+   */
+  readonly seriesNames: string[] = [];
+  readonly seriesSpecials: Array<string | undefined> = [];
+  seriesCount = 0;
   series: Set<string> | undefined = undefined;
   // The histogram MetricPoint being read.
   segTs: number | undefined = undefined;
@@ -102,8 +120,7 @@ export class OmRules {
         this.report(at, `stateset sample "${s.name}" has no "${special}" label (a stateset sample names its state in a label named after its family)`);
       }
     }
-    this.labelNames(s, family, kind, histogram, at);
-    this.sequence(f, s, special, histogram, at);
+    this.sequence(f, s, kind, special, histogram, at);
     this.value(s, family, kind, at);
     if (s.exemplar !== undefined) this.exemplar(s.exemplar, s.name, type, kind, bound, at);
     if (histogram) this.histogram(f, s, kind, bound, at);
@@ -144,11 +161,27 @@ export class OmRules {
     }
   }
 
-  private labelNames(s: ExpositionSample, family: MetricFamily, kind: Kind, histogram: boolean, at: number): void {
+  /**
+   * Label names starting with `_` (looked at once per Metric: within one, the names
+   * are the Metric's plus the special label), and `le` / `quantile` out of place.
+   */
+  private labelNames(
+    s: ExpositionSample,
+    family: MetricFamily,
+    kind: Kind,
+    histogram: boolean,
+    newMetric: boolean,
+    at: number,
+    special: string | undefined,
+  ): number {
     const labels = s.labels;
-    for (const k in labels) {
-      if (k.charCodeAt(0) === 95) {
-        this.report(at, `label name "${k}" of "${s.name}" starts with "_", which OpenMetrics reserves`);
+    let count = 0;
+    if (newMetric) {
+      for (const k in labels) {
+        if (k !== special) count++;
+        if (k.charCodeAt(0) === 95) {
+          this.report(at, `label name "${k}" of "${s.name}" starts with "_", which OpenMetrics reserves`);
+        }
       }
     }
     if (histogram && kind !== Kind.Bucket && Object.hasOwn(labels, 'le')) {
@@ -156,38 +189,43 @@ export class OmRules {
     } else if (family.type === 'summary' && kind !== Kind.Quantile && Object.hasOwn(labels, 'quantile')) {
       this.report(at, `sample "${s.name}" of summary "${family.name}" has a "quantile" label, which only its quantile samples may have`);
     }
+    return count;
   }
 
   /** Metrics contiguous, timestamps consistent and non-decreasing, series repeated only with timestamps. */
-  private sequence(f: OmFamily, s: ExpositionSample, special: string | undefined, histogram: boolean, at: number): void {
+  private sequence(f: OmFamily, s: ExpositionSample, kind: Kind, special: string | undefined, histogram: boolean, at: number): void {
     const ts = s.timestamp;
     const prev = f.prevLabels;
-    if (prev !== undefined && sameMetric(prev, f.prevSpecial, s.labels, special)) {
+    const count = prev === undefined ? -1 : sameMetric(prev, f.prevSpecial, f.prevCount, s.labels, special);
+    const same = count >= 0;
+    f.prevCount = same ? count : this.labelNames(s, f.family, kind, histogram, true, at, special);
+    if (same) this.labelNames(s, f.family, kind, histogram, false, at, special);
+    if (same) {
       if ((ts === undefined) !== (f.groupTs === undefined)) {
         this.report(at, `sample "${s.name}" ${ts === undefined ? 'has no timestamp' : 'has a timestamp'} unlike the previous samples of its metric (timestamps are all present or all absent)`);
       } else if (ts !== undefined) {
         if (ts < f.groupTs!) this.report(at, `timestamp of "${s.name}" goes backwards within its metric (${ts / 1000} after ${f.groupTs! / 1000})`);
-      } else {
+      } else if (kind !== Kind.Bucket) {
         this.repeat(f, s, special, at);
       }
     } else {
       if (prev !== undefined) {
         if (histogram) this.endPoint(f);
-        // A family with one Metric never builds a key: the first one is keyed when a second one starts.
-        let seen = f.seen;
-        if (seen === undefined) seen = f.seen = new Set([metricKey(prev, f.prevSpecial)]);
-        const key = metricKey(s.labels, special);
-        if (seen.has(key)) {
+        // A family with one Metric never hashes it: the first one is recorded when a second one starts.
+        if (f.seen === undefined) {
+          f.seen = new Map();
+          remember(f, prev, f.prevSpecial);
+        }
+        if (remember(f, s.labels, special)) {
           this.report(at, `sample "${s.name}" returns to a metric of "${f.family.name}" after another one (OpenMetrics metrics may not be interleaved)`);
         }
-        seen.add(key);
       } else if (f.seen !== undefined) {
         // Back in a family after another one (tolerated when lenient): keep tracking its Metrics.
-        f.seen.add(metricKey(s.labels, special));
+        remember(f, s.labels, special);
       }
       f.series = undefined;
-      f.firstName = s.name;
-      f.firstSpecial = special === undefined ? undefined : s.labels[special];
+      f.seriesCount = 0;
+      if (kind !== Kind.Bucket) this.repeat(f, s, special, at);
       f.segTs = ts;
     }
     f.prevLabels = s.labels;
@@ -198,19 +236,30 @@ export class OmRules {
   /** Two samples of one series in a Metric without timestamps are two MetricPoints that cannot be ordered. */
   private repeat(f: OmFamily, s: ExpositionSample, special: string | undefined, at: number): void {
     const sv = special === undefined ? undefined : s.labels[special];
+    const names = f.seriesNames;
+    const specials = f.seriesSpecials;
     let set = f.series;
+    let repeated = false;
     if (set === undefined) {
-      if (s.name === f.firstName && sv === f.firstSpecial) {
-        this.report(at, `sample "${s.name}" repeats a series of its metric without timestamps (more than one MetricPoint needs increasing timestamps)`);
-        return;
+      const n = f.seriesCount;
+      for (let k = 0; k < n; k++) {
+        if (names[k] === s.name && specials[k] === sv) repeated = true;
       }
-      set = f.series = new Set([seriesKey(f.firstName, f.firstSpecial)]);
+      names[n] = s.name;
+      specials[n] = sv;
+      f.seriesCount = n + 1;
+      if (n + 1 > SERIES_LINEAR) {
+        set = f.series = new Set();
+        for (let k = 0; k <= n; k++) set.add(seriesKey(names[k]!, specials[k]));
+      }
+    } else {
+      const key = seriesKey(s.name, sv);
+      repeated = set.has(key);
+      set.add(key);
     }
-    const key = seriesKey(s.name, sv);
-    if (set.has(key)) {
+    if (repeated) {
       this.report(at, `sample "${s.name}" repeats a series of its metric without timestamps (more than one MetricPoint needs increasing timestamps)`);
     }
-    set.add(key);
   }
 
   private value(s: ExpositionSample, family: MetricFamily, kind: Kind, at: number): void {
@@ -338,22 +387,76 @@ function what(kind: Kind): string {
   }
 }
 
-/** Whether two samples belong to one Metric: equal labels once each leaves out its own special label. */
+/**
+ * Whether a sample belongs to the previous sample's Metric: equal labels once each
+ * leaves out its own special label. Returns the sample's label count (besides
+ * its special one) when it does, -1 when it does not.
+ */
 function sameMetric(
   prev: Record<string, string>,
   prevSpecial: string | undefined,
+  prevCount: number,
   cur: Record<string, string>,
   curSpecial: string | undefined,
-): boolean {
+): number {
   let n = 0;
   for (const k in cur) {
     if (k === curSpecial) continue;
-    if (k === prevSpecial || !Object.hasOwn(prev, k) || prev[k] !== cur[k]) return false;
+    if (k === prevSpecial || !Object.hasOwn(prev, k) || prev[k] !== cur[k]) return -1;
     n++;
   }
-  let m = 0;
-  for (const k in prev) if (k !== prevSpecial) m++;
-  return n === m;
+  return n === prevCount ? n : -1;
+}
+
+/** Records a Metric of `f`; true when it was met before. */
+function remember(f: OmFamily, labels: Record<string, string>, special: string | undefined): boolean {
+  const keys = f.seenKeys;
+  if (keys !== undefined) {
+    const key = metricKey(labels, special);
+    const met = keys.has(key);
+    keys.add(key);
+    return met;
+  }
+  const seen = f.seen!;
+  const h = metricHash(labels, special);
+  const i = seen.get(h);
+  if (i === undefined) {
+    seen.set(h, f.seenLabels.length);
+    f.seenLabels.push(labels);
+    f.seenSpecials.push(special);
+    return false;
+  }
+  const other = f.seenLabels[i]!;
+  const otherSpecial = f.seenSpecials[i];
+  if (sameMetric(other, otherSpecial, countLabels(other, otherSpecial), labels, special) >= 0) return true;
+  // A collision: from now on this family keys its Metrics exactly.
+  const exact = (f.seenKeys = new Set());
+  f.seenLabels.forEach((l, k) => exact.add(metricKey(l, f.seenSpecials[k])));
+  f.seenLabels.length = 0;
+  f.seenSpecials.length = 0;
+  exact.add(metricKey(labels, special));
+  return false;
+}
+
+/** An order-independent 32-bit hash of a label set (FNV-1a per label, summed). */
+function metricHash(labels: Record<string, string>, special: string | undefined): number {
+  let h = 0;
+  for (const k in labels) {
+    if (k === special) continue;
+    const v = labels[k]!;
+    let x = 0x811c9dc5;
+    for (let i = 0; i < k.length; i++) x = Math.imul(x ^ k.charCodeAt(i), 0x01000193);
+    x = Math.imul(x ^ 0x3d, 0x01000193);
+    for (let i = 0; i < v.length; i++) x = Math.imul(x ^ v.charCodeAt(i), 0x01000193);
+    h = (h + x) | 0;
+  }
+  return h;
+}
+
+function countLabels(labels: Record<string, string>, special: string | undefined): number {
+  let n = 0;
+  for (const k in labels) if (k !== special) n++;
+  return n;
 }
 
 /** A Metric's identity: its sorted labels, lengths prefixed so no value can forge another key. */
