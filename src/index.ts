@@ -26,7 +26,17 @@ export { MemoryLogger, createStreamLogger, silentLogger } from './core/logger.js
 export type { Logger, LogLevel } from './core/logger.js';
 export { SNAPSHOT_FIELDS } from './core/snapshot.js';
 export type { PerformanceMetrics, SnapshotField } from './core/snapshot.js';
-export type { Sample, Labels, Collector, CollectorFn, CollectorResult, CollectedSample } from './core/types.js';
+export type { Sample, Labels, Collector, CollectorFn, CollectorResult, CollectedSample, MetricType } from './core/types.js';
+export { parseExposition, formatExposition, readExposition, negotiateFormat, contentTypeFor } from './core/exposition/index.js';
+export type {
+  MetricFamily,
+  ExpositionSample,
+  Exemplar,
+  ExpositionFormat,
+  ExpositionVisitor,
+  ParseOptions,
+  ParseLimits,
+} from './core/exposition/index.js';
 export { parseConfig, loadConfigFile, configJsonSchema } from './config/index.js';
 export type { EchoPerfConfig, EchoPerfConfigInput } from './config/index.js';
 export { BoundedHistory } from './store/history.js';

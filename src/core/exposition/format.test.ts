@@ -75,6 +75,61 @@ describe('formatExposition', () => {
     assert.deepEqual(parseExposition(om)[0]!.samples[0], { name: 'c_total', labels: {}, value: 1, timestamp: -1500 });
   });
 
+  it('folds text-style foo_created gauge families into foo for OpenMetrics, which would otherwise clash', () => {
+    // As client_python writes text 0.0.4 (vLLM's /metrics).
+    const text = [
+      '# HELP req_total Requests.',
+      '# TYPE req_total counter',
+      'req_total{code="200"} 5',
+      'req_total{code="500"} 1',
+      '# HELP req_created Requests.',
+      '# TYPE req_created gauge',
+      'req_created{code="500"} 1.7e9',
+      'req_created{code="200"} 1.6e9',
+      '# HELP lat_seconds Latency.',
+      '# TYPE lat_seconds histogram',
+      'lat_seconds_bucket{le="1"} 1',
+      'lat_seconds_bucket{le="+Inf"} 2',
+      'lat_seconds_count 2',
+      'lat_seconds_sum 1.5',
+      '# HELP lat_seconds_created Latency.',
+      '# TYPE lat_seconds_created gauge',
+      'lat_seconds_created 1.6e9',
+      '',
+    ].join('\n');
+    const families = parseExposition(text, 'text/plain');
+    const before = structuredClone(families);
+    const om = formatExposition(families, 'openmetrics');
+    assert.deepEqual(families, before, 'the families given are not changed');
+    assert.equal(
+      om,
+      [
+        '# HELP req Requests.',
+        '# TYPE req counter',
+        'req_total{code="200"} 5',
+        'req_created{code="200"} 1600000000',
+        'req_total{code="500"} 1',
+        'req_created{code="500"} 1700000000',
+        '# HELP lat_seconds Latency.',
+        '# TYPE lat_seconds histogram',
+        'lat_seconds_bucket{le="1"} 1',
+        'lat_seconds_bucket{le="+Inf"} 2',
+        'lat_seconds_count 2',
+        'lat_seconds_sum 1.5',
+        'lat_seconds_created 1600000000',
+        '# EOF',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      parseExposition(om).map((f) => [f.name, f.type, f.samples.map((x) => x.name)]),
+      [
+        ['req', 'counter', ['req_total', 'req_created', 'req_total', 'req_created']],
+        ['lat_seconds', 'histogram', ['lat_seconds_bucket', 'lat_seconds_bucket', 'lat_seconds_count', 'lat_seconds_sum', 'lat_seconds_created']],
+      ],
+    );
+  });
+
   it('keeps non-ASCII text intact', () => {
     const fams: MetricFamily[] = [{ name: 'm', type: 'gauge', help: 'Größe – 中文 😀', samples: [{ name: 'm', labels: { model: 'modèle-😀' }, value: 2 }] }];
     const page = formatExposition(fams);

@@ -10,13 +10,15 @@
  * exemplars and units are dropped (0.0.4 has neither).
  *
  * OpenMetrics names a counter family without `_total` (its samples carry it), an
- * info family without `_info`, writes timestamps in seconds and ends with `# EOF`.
+ * info family without `_info`, folds text-style `foo_created` gauge families back
+ * into `foo` (om-created.ts), writes timestamps in seconds and ends with `# EOF`.
  * Escapes: label values `\\`, `\"`, `\n` in both; HELP `\\` and `\n`, plus `\"` in OpenMetrics.
  */
 import { EchoPerfError } from '../errors.js';
 import type { MetricType } from '../types.js';
 import { ByteWriter } from './byte-writer.js';
 import type { Exemplar, ExpositionFormat, ExpositionSample, MetricFamily } from './model.js';
+import { foldCreated } from './om-created.js';
 import { isLabelName, isMetricName } from './scan.js';
 
 /**
@@ -39,7 +41,7 @@ export function contentTypeFor(format: ExpositionFormat): string {
  */
 export function formatExposition(families: readonly MetricFamily[], format: ExpositionFormat = 'text'): string {
   const w = new Writer(format === 'openmetrics');
-  for (const f of families) {
+  for (const f of w.om ? foldCreated(families) : families) {
     if (w.om) w.familyOpenMetrics(f);
     else w.familyText(f);
   }

@@ -215,7 +215,8 @@ describe('OpenMetrics 1.0.0', () => {
     '# TYPE req counter',
     '# HELP req Requests, \\"quoted\\" \\\\ and \\n.',
     'req_total{path="/"} 3 1700000000.5 # {trace_id="abc",span="1"} 0.25 1700000000.001',
-    'req_created{path="/"} 1699999999.25',
+    // A metric's samples carry timestamps all or none (OpenMetrics 1.0, "Metric").
+    'req_created{path="/"} 1699999999.25 1700000000.5',
     '# TYPE lat_seconds histogram',
     '# UNIT lat_seconds seconds',
     'lat_seconds_bucket{le="0.1"} 1 # {trace_id="t"} 0.05',
@@ -279,7 +280,8 @@ describe('OpenMetrics 1.0.0', () => {
   });
 
   it('truncates sub-millisecond timestamps toward zero, as Prometheus does', () => {
-    const [f] = parseExposition('a 1 1.0019\na 2 -1.0019\na 3 1e3\n# EOF\n');
+    // Three metrics: within one, timestamps may not go backwards.
+    const [f] = parseExposition('a{i="1"} 1 1.0019\na{i="2"} 2 -1.0019\na{i="3"} 3 1e3\n# EOF\n');
     assert.deepEqual(f!.samples.map((s) => s.timestamp), [1001, -1001, 1000000]);
   });
 });

@@ -95,6 +95,7 @@ export function parseExposition(text: string, contentType?: string, options?: Pa
     const builder = new FamilyBuilder(text, format, opts);
     if (format === 'openmetrics') new OpenMetricsReader(text, builder, opts.limits).run();
     else new TextReader(text, builder, opts.limits).run();
+    builder.finish();
     return builder.families;
   } catch (e) {
     if (e instanceof EchoPerfError) throw e;
