@@ -213,3 +213,19 @@ test('scraped label names __proto__ and constructor stay plain labels; nothing r
   assert.ok(!('exported___proto__' in labels) && !('exported_constructor' in labels));
   assert.equal((({}) as Record<string, unknown>)['polluted'], undefined);
 });
+
+test('an OpenMetrics page breaking a rule Prometheus tolerates is kept, and the violation is counted for its target', async (t) => {
+  const url = await serve(t, (_req, res) => {
+    res.setHeader('content-type', 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+    res.end('# TYPE jobs counter\njobs_total -3\n# TYPE queue gauge\nqueue 2\n# EOF\n');
+  });
+  const m = monitorFor([{ name: 'om', url }]);
+  await m.collectNow();
+  const st = m.scrapes.statuses()['om']!;
+  assert.equal(st.health, 'up', 'a lenient read, as Prometheus 2.42 reads it');
+  assert.equal(st.violationsTotal, 1);
+  assert.match(st.lastViolation ?? '', /line 2, column \d+: .*negative/i);
+  assert.deepEqual(m.store.latest('jobs_total', { job: 'om' }).map((s) => s.v), [-3]);
+  const counted = m.currentSamples().find((s) => s.name === 'echo_perf_target_exposition_violations_total' && s.labels['target'] === 'om');
+  assert.equal(counted?.v, 1);
+});
