@@ -27,7 +27,7 @@ export type { Logger, LogLevel } from './core/logger.js';
 export { SNAPSHOT_FIELDS } from './core/snapshot.js';
 export type { PerformanceMetrics, SnapshotField } from './core/snapshot.js';
 export type { Sample, Labels, Collector, CollectorFn, CollectorResult, CollectedSample, MetricType } from './core/types.js';
-export { parseExposition, formatExposition, readExposition, negotiateFormat, contentTypeFor } from './core/exposition/index.js';
+export { parseExposition, parseExpositionAsync, formatExposition, readExposition, negotiateFormat, contentTypeFor } from './core/exposition/index.js';
 export type {
   MetricFamily,
   ExpositionSample,

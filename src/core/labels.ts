@@ -35,3 +35,13 @@ export function matchesLabels(labels: Labels, match: Labels | undefined): boolea
 /** Metric and label names as Prometheus accepts them (text format 0.0.4). */
 export const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Sets a label on a plain object. Plain objects keep V8's fast properties
+ * (null-prototype ones do not, and label sets are read per sample); a label
+ * named `__proto__` is defined as an own property, never set as the prototype.
+ */
+export function setLabel(out: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
+}

@@ -9,6 +9,7 @@
  */
 import type { ExpositionSample, MetricFamily } from '../core/exposition/index.js';
 import type { Labels, MetricType, Sample } from '../core/types.js';
+import { setLabel } from '../core/labels.js';
 import { exportedFamilyOf, NAMESPACE, type ExportedFamily } from './names.js';
 
 /** What a pass-through page's family is, from the target's own metadata. */
@@ -166,14 +167,6 @@ function passThroughLabels(labels: Labels, page: PassThroughPage): Record<string
   return out;
 }
 
-/**
- * Plain objects (the formatter walks them fast); a label named `__proto__`
- * is defined as an own property, never as the object's prototype.
- */
-function setLabel(out: Record<string, string>, k: string, v: string): void {
-  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else out[k] = v;
-}
 
 /**
  * Identity of a series within its family. Labels in the order they come:

@@ -7,7 +7,7 @@
  * `EP_ERR_EXPOSITION_LIMIT` in Prometheus's words. Scrapes read leniently, as
  * Prometheus does: a rule violation it would accept is reported, not fatal.
  */
-import { parseExposition, type MetricFamily } from '../../core/exposition/index.js';
+import { parseExpositionAsync, type MetricFamily } from '../../core/exposition/index.js';
 
 /** 0 = no limit, as in Prometheus. Labels count as Prometheus counts them: `__name__` included, lengths in UTF-8 bytes. */
 export interface PageLimits {
@@ -17,9 +17,13 @@ export interface PageLimits {
   labelValueLengthLimit: number;
 }
 
-/** Parses `body`; throws at the first sample past a limit and on what even a lenient reader refuses. */
-export function parsePage(body: string, contentType: string | undefined, limits: PageLimits, onViolation: (message: string) => void): MetricFamily[] {
-  return parseExposition(body, contentType, {
+/**
+ * Parses `body` in slices (a page at the sample limit is megabytes: read whole,
+ * it would hold the event loop for tens of milliseconds); rejects at the first
+ * sample past a limit and on what even a lenient reader refuses.
+ */
+export function parsePage(body: string, contentType: string | undefined, limits: PageLimits, onViolation: (message: string) => void): Promise<MetricFamily[]> {
+  return parseExpositionAsync(body, contentType, {
     strict: false,
     onViolation,
     limits: {

@@ -10,6 +10,7 @@
  */
 import type { Clock, Timer } from '../../core/clock.js';
 import { describeError } from '../../core/errors.js';
+import { setLabel } from '../../core/labels.js';
 import { redactUrl, scrubSecrets, urlSecrets } from '../../core/redact.js';
 import type { Labels, MetricType, Sample } from '../../core/types.js';
 import type { ScrapeAuth } from './credentials.js';
@@ -150,7 +151,7 @@ export class ScrapeTarget {
         signal: this._abort.signal,
         auth: this.spec.auth,
       });
-      samples = this._toSamples(page.body, page.contentType, at);
+      samples = await this._toSamples(page.body, page.contentType, at);
     } catch (e) {
       // fetchPage scrubs its own errors; this catches a parse error quoting the URL's secrets too.
       error = scrubSecrets(e instanceof ScrapeError ? e.message : describeError(e), this._secrets);
@@ -176,11 +177,16 @@ export class ScrapeTarget {
       { name: 'scrape_samples_scraped', labels: tl, t: at, v: samples.length },
       { name: 'echo_perf_target_exposition_violations_total', labels: { target: this.spec.name }, t: at, v: st.violationsTotal },
     ];
-    this._sink(this, samples, own);
+    // A big page goes to the store in slices, the event loop let through in between.
+    for (let i = 0; i < samples.length; i += SINK_SLICE) {
+      if (i > 0) await yieldToLoop();
+      this._sink(this, samples.length <= SINK_SLICE ? samples : samples.slice(i, i + SINK_SLICE), []);
+    }
+    this._sink(this, [], own);
   }
 
-  private _toSamples(body: string, contentType: string, at: number): Sample[] {
-    const families = parsePage(body, contentType || undefined, this.spec.limits, (message) => {
+  private async _toSamples(body: string, contentType: string, at: number): Promise<Sample[]> {
+    const families = await parsePage(body, contentType || undefined, this.spec.limits, (message) => {
       this._status.violationsTotal++;
       this._status.lastViolation = message;
     });
@@ -193,6 +199,7 @@ export class ScrapeTarget {
       for (const s of f.samples) {
         sampleFamily.set(s.name, f.name);
         out.push({ name: s.name, labels: mergeLabels(s.labels, tl), t: at, v: s.value });
+        if (out.length % SINK_SLICE === 0) await yieldToLoop();
       }
     }
     this.families = meta;
@@ -206,10 +213,17 @@ export class ScrapeTarget {
  * (Prometheus honor_labels: false). Scraped names are input: the result has no
  * prototype, so `__proto__` or `constructor` stay plain labels.
  */
+/** Samples handled between yields to the event loop: about a millisecond of work. */
+const SINK_SLICE = 1000;
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function mergeLabels(scraped: Labels, target: Labels): Record<string, string> {
-  const out = Object.create(null) as Record<string, string>;
-  for (const k of Object.keys(scraped)) out[Object.hasOwn(target, k) ? `exported_${k}` : k] = scraped[k]!;
-  for (const k of Object.keys(target)) out[k] = target[k]!;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(scraped)) setLabel(out, Object.hasOwn(target, k) ? `exported_${k}` : k, scraped[k]!);
+  for (const k of Object.keys(target)) setLabel(out, k, target[k]!);
   return out;
 }
 

@@ -31,20 +31,21 @@ import {
 const NO_EOF = "expected '# EOF' as the last line of OpenMetrics input, got end of input";
 
 export class OpenMetricsReader extends LineReader {
-  run(): void {
+  runSlice(from: number, until: number): number {
     const text = this.text;
     const n = this.n;
-    let i = 0;
+    let i = from;
     while (i < n) {
+      if (i >= until) return i;
       const c = text.charCodeAt(i);
       if (c === HASH) {
         i = this.meta(i);
-        if (i < 0) return;
+        if (i < 0) return -1;
       } else {
         i = this.sample(i, c);
       }
     }
-    this.fail(n, NO_EOF);
+    return this.fail(n, NO_EOF);
   }
 
   /** A `#` line at `i`. Returns the next line's offset, or -1 after `# EOF`. */

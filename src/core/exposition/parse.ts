@@ -7,6 +7,7 @@ import { EchoPerfError } from '../errors.js';
 import { FamilyBuilder } from './families.js';
 import type { ExpositionFormat, ExpositionVisitor, MetricFamily } from './model.js';
 import { OpenMetricsReader } from './om-reader.js';
+import type { LineReader } from './reader-base.js';
 import { NO_LIMITS, type ParseOptions, resolveOptions } from './options.js';
 import { TextReader } from './text-reader.js';
 
@@ -86,6 +87,38 @@ export function readExposition(
  * @example parseExposition(page, 'text/plain', { limits: { maxSamples: 50_000 } })
  */
 export function parseExposition(text: string, contentType?: string, options?: ParseOptions): MetricFamily[] {
+  const { reader, builder } = start(text, contentType, options);
+  try {
+    reader.run();
+    builder.finish();
+    return builder.families;
+  } catch (e) {
+    throw asParseError(e);
+  }
+}
+
+/** Characters read between yields by parseExpositionAsync: about a millisecond of parsing. */
+const SLICE_CHARS = 128 * 1024;
+
+/**
+ * `parseExposition` for large pages: the same result and errors, read in
+ * slices of about a millisecond with the event loop let through in between,
+ * so a scrape of a big page never holds up the rest of the process.
+ */
+export async function parseExpositionAsync(text: string, contentType?: string, options?: ParseOptions): Promise<MetricFamily[]> {
+  const { reader, builder } = start(text, contentType, options);
+  try {
+    for (let i = reader.runSlice(0, SLICE_CHARS); i >= 0; i = reader.runSlice(i, i + SLICE_CHARS)) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    builder.finish();
+    return builder.families;
+  } catch (e) {
+    throw asParseError(e);
+  }
+}
+
+function start(text: string, contentType: string | undefined, options: ParseOptions | undefined): { reader: LineReader; builder: FamilyBuilder } {
   if (typeof text !== 'string') {
     throw new EchoPerfError('EP_ERR_ARGUMENT', `parseExposition expects the page as a string, got ${typeof text}`);
   }
@@ -93,13 +126,15 @@ export function parseExposition(text: string, contentType?: string, options?: Pa
   try {
     const format = formatFromContentType(contentType) ?? detectFormat(text);
     const builder = new FamilyBuilder(text, format, opts);
-    if (format === 'openmetrics') new OpenMetricsReader(text, builder, opts.limits).run();
-    else new TextReader(text, builder, opts.limits).run();
-    builder.finish();
-    return builder.families;
+    const reader = format === 'openmetrics' ? new OpenMetricsReader(text, builder, opts.limits) : new TextReader(text, builder, opts.limits);
+    return { reader, builder };
   } catch (e) {
-    if (e instanceof EchoPerfError) throw e;
-    // Only a runtime limit (e.g. out of memory for a giant string) can land here.
-    throw new EchoPerfError('EP_ERR_EXPOSITION_PARSE', `could not parse exposition: ${String(e)}`, { cause: e });
+    throw asParseError(e);
   }
+}
+
+function asParseError(e: unknown): EchoPerfError {
+  if (e instanceof EchoPerfError) return e;
+  // Only a runtime limit (e.g. out of memory for a giant string) can land here.
+  return new EchoPerfError('EP_ERR_EXPOSITION_PARSE', `could not parse exposition: ${String(e)}`, { cause: e });
 }

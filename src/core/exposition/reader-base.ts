@@ -73,7 +73,16 @@ export abstract class LineReader {
   }
 
   /** Reads the whole input, calling the visitor for each metadata line and sample. */
-  abstract run(): void;
+  run(): void {
+    this.runSlice(0, Infinity);
+  }
+
+  /**
+   * Reads the lines that start in [from, until) and returns where the next
+   * line starts, or -1 once the input is done. Lines are read whole, so a
+   * caller can read a large page in slices and let other work run in between.
+   */
+  abstract runSlice(from: number, until: number): number;
 
   /** Counts the sample line at `at` before it is read; throws past `sample_limit`. */
   protected countSample(at: number): void {

@@ -34,14 +34,15 @@ import {
 } from './scan.js';
 
 export class TextReader extends LineReader {
-  run(): void {
+  runSlice(from: number, until: number): number {
     const text = this.text;
     const n = this.n;
-    let i = 0;
+    let i = from;
     while (i < n) {
+      if (i >= until) return i;
       let c = text.charCodeAt(i);
       while (c === SP || c === TAB) {
-        if (++i >= n) return;
+        if (++i >= n) return -1;
         c = text.charCodeAt(i);
       }
       if (c === LF) {
@@ -52,6 +53,7 @@ export class TextReader extends LineReader {
         i = this.sample(i, c);
       }
     }
+    return -1;
   }
 
   /** A `#` line at `i`: HELP, TYPE, or a comment to skip. Returns the next line's offset. */
