@@ -1,14 +1,27 @@
 /**
  * @module store/series
- * The hot store: per series, a ring of the most recent samples in typed arrays
- * (no per-sample objects). Bounded twice: `capacity` samples per series and
- * `maxSeries` series; past the latter, new series are dropped and counted.
- * External samples (scrape targets) may create series only up to
- * `maxSeries - reservedSeries`, so a target serving too many series can never
+ * The hot tier: every series with its metadata and a ring of its most recent
+ * samples (store/seriesTable.ts, store/rings.ts: 12 bytes a sample, no object
+ * per sample). Bounded twice: rings of fixed depth, and `maxSeries` series;
+ * past the latter, new series are dropped and counted. External samples
+ * (scraped pages, pushed and pulled components) may create series only up to
+ * `maxSeries - reservedSeries`, so a peer serving too many series can never
  * crowd out the agent's own (collectors, derived series, self-metrics).
+ *
+ * Two depths: `window` rings (`capacity` samples) hold what rates need;
+ * `history` rings (`historyCapacity`) hold what the snapshot views of
+ * `max_metrics_history` ticks refer to. Times are kept in whole milliseconds
+ * (Prometheus's resolution), one sample per timestamp, in time order.
  */
+import { EchoPerfError } from '../core/errors.js';
 import { matchesLabels, seriesKey } from '../core/labels.js';
 import type { Labels, Sample } from '../core/types.js';
+import { LatestCollections } from './collections.js';
+import type { SeriesDescriptor, SeriesPersistence } from './persistence.js';
+import type { RefList, Refs } from './refs.js';
+import { SeriesTable, type SeriesDepth, type SeriesMeta } from './seriesTable.js';
+
+export type { SeriesDepth, SeriesMeta } from './seriesTable.js';
 
 /** One series' points in a time range, oldest first. */
 export interface SeriesPoints {
@@ -24,22 +37,27 @@ export interface SeriesReader {
   rangeSeries(name: string, match: Labels | undefined, from: number, to: number): SeriesPoints[];
 }
 
-/** Who a sample comes from: the agent itself, or a peer it scrapes or receives data from. */
+/** Whose budget a new series counts against: the agent's own, or a peer's (scraped, pushed, pulled). */
 export type SeriesOrigin = 'own' | 'external';
 
-interface Ring {
-  readonly name: string;
-  readonly origin: SeriesOrigin;
-  readonly labels: Labels;
-  readonly t: Float64Array;
-  readonly v: Float64Array;
-  head: number; // next write position
-  size: number;
+export interface AppendOptions {
+  /** Default 'own'. */
+  budget?: SeriesOrigin;
+  /** Default 'window'. */
+  depth?: SeriesDepth;
+  /** Metadata of the series written (set on each append: a page may change its HELP). */
+  meta?: SeriesMeta;
+  /** Per series name, when one call writes several families (a page). */
+  metaOf?: (name: string) => SeriesMeta | undefined;
+  /** Receives a reference to each sample held (new, or the equal newest one). */
+  refs?: RefList;
 }
 
 export interface SeriesStoreOptions {
-  /** Samples kept per series. */
+  /** Samples kept per `window` series. */
   capacity: number;
+  /** Samples kept per `history` series; default `capacity`. */
+  historyCapacity?: number | undefined;
   /** Most series held; new ones past it are dropped (counted in `droppedSamples`). */
   maxSeries: number;
   /** Series only the agent's own samples may create; default `defaultReservedSeries(maxSeries)`. */
@@ -52,25 +70,37 @@ export function defaultReservedSeries(maxSeries: number): number {
 }
 
 export class SeriesStore implements SeriesReader {
-  private readonly _byKey = new Map<string, Ring>();
-  private readonly _byName = new Map<string, Set<Ring>>();
+  /** What each source produced in its latest collection. */
+  readonly collections = new LatestCollections();
+  private readonly _t: SeriesTable;
+  private readonly _byKey = new Map<string, number>();
+  /** Evicted series by key, oldest first: they get their id back if they return. */
+  private readonly _retired = new Map<string, number>();
+  private readonly _byName = new Map<string, Set<number>>();
   private readonly _dropped = { own: 0, external: 0 };
   private _outOfOrder = 0;
   private _externalSeries = 0;
   private readonly _maxSeries: number;
   private readonly _maxExternal: number;
+  private readonly _windowCapacity: number;
+  private _persist: SeriesPersistence | undefined;
+  /** Per id: whether the attached persistence has its descriptor. */
+  private _defined = new Uint8Array(0);
 
-  constructor(private readonly _opts: SeriesStoreOptions) {
-    this._maxSeries = _opts.maxSeries;
-    const reserved = Math.min(_opts.reservedSeries ?? defaultReservedSeries(_opts.maxSeries), _opts.maxSeries);
-    this._maxExternal = _opts.maxSeries - reserved;
+  constructor(opts: SeriesStoreOptions) {
+    this._maxSeries = opts.maxSeries;
+    const reserved = Math.min(opts.reservedSeries ?? defaultReservedSeries(opts.maxSeries), opts.maxSeries);
+    this._maxExternal = opts.maxSeries - reserved;
+    this._windowCapacity = opts.capacity;
+    // Held and retired series each stay below maxSeries: ids stay below twice that.
+    this._t = new SeriesTable(opts.capacity, Math.max(opts.capacity, opts.historyCapacity ?? opts.capacity), 2 * opts.maxSeries);
   }
 
   get seriesCount(): number {
     return this._byKey.size;
   }
 
-  /** Samples refused because they were older than their series' newest. */
+  /** Samples refused because they were older than their series' newest (or not a time). */
   get outOfOrderSamples(): number {
     return this._outOfOrder;
   }
@@ -85,60 +115,167 @@ export class SeriesStore implements SeriesReader {
     return this._dropped.own + this._dropped.external;
   }
 
-  /** The same count per origin. */
   droppedSamplesOf(origin: SeriesOrigin): number {
     return this._dropped[origin];
   }
 
+  /** Samples a `history` ring holds. */
+  get historyCapacity(): number {
+    return this._t.capacity[1];
+  }
+
+  /** Bytes of typed arrays the hot tier holds (rings, per-series state). */
+  get bytes(): number {
+    return this._t.bytes();
+  }
+
+  /** Samples held over all series. */
+  get samplesHeld(): number {
+    return this._t.samplesHeld();
+  }
+
   /**
-   * Adds samples. `origin` 'external' (scraped or received data) may create new
-   * series only within the external budget; 'own' may use all of `maxSeries`.
-   * Either may append to a series that exists.
+   * Makes `history` rings hold `samples` (never fewer than a `window` ring):
+   * what `metricsHistory.maxlen` set at run time needs. Rings past it move
+   * once, keeping their newest samples; smaller rings grow to it as they fill.
    */
-  append(samples: readonly Sample[], origin: SeriesOrigin = 'own'): void {
-    const external = origin === 'external';
+  setHistoryCapacity(samples: number): void {
+    this._t.resize(1, Math.max(this._windowCapacity, samples));
+  }
+
+  /**
+   * Adds samples (name + labels resolved to a series each). A series is created
+   * on its first sample, within its budget: 'external' may create series only
+   * within the external budget, 'own' within all of `maxSeries`.
+   */
+  append(samples: readonly Sample[], how: SeriesOrigin | AppendOptions = 'own'): void {
+    const o = typeof how === 'string' ? { budget: how } : how;
+    const budget = o.budget ?? 'own';
+    const depth = o.depth === 'history' ? 1 : 0;
+    const refs = o.refs;
     for (const s of samples) {
-      const key = seriesKey(s.name, s.labels);
-      let r = this._byKey.get(key);
-      if (r === undefined) {
-        if (this._byKey.size >= this._maxSeries || (external && this._externalSeries >= this._maxExternal)) {
-          this._dropped[origin]++;
-          continue;
-        }
-        const cap = this._opts.capacity;
-        r = { name: s.name, origin, labels: s.labels, t: new Float64Array(cap), v: new Float64Array(cap), head: 0, size: 0 };
-        if (external) this._externalSeries++;
-        this._byKey.set(key, r);
-        let set = this._byName.get(s.name);
-        if (set === undefined) this._byName.set(s.name, (set = new Set()));
-        set.add(r);
+      const meta = o.metaOf !== undefined ? o.metaOf(s.name) : o.meta;
+      const id = this._resolve(s.name, s.labels, budget === 'external', depth, meta);
+      if (id < 0) {
+        this._dropped[budget]++;
+        continue;
       }
-      const cap = r.t.length;
-      if (r.size > 0) {
-        // One sample per timestamp, in time order (as Prometheus's TSDB): a held value
-        // re-reported with its original time (pushed, pulled data) is not a new point.
-        const last = r.t[(r.head - 1 + cap) % cap]!;
-        if (s.t <= last) {
-          if (s.t < last) this._outOfOrder++;
-          continue;
-        }
-      }
-      r.t[r.head] = s.t;
-      r.v[r.head] = s.v;
-      r.head = (r.head + 1) % cap;
-      if (r.size < cap) r.size++;
+      const seq = this.appendId(id, s.t, s.v);
+      if (seq >= 0 && refs !== undefined) refs.push(id, seq);
     }
+  }
+
+  /**
+   * The id of a series, created when new (within its budget); -1 when there
+   * is no room. For writers that keep ids and append through `appendId`.
+   */
+  resolve(name: string, labels: Labels, opts: Omit<AppendOptions, 'refs' | 'metaOf'> = {}): number {
+    return this._resolve(name, labels, opts.budget === 'external', opts.depth === 'history' ? 1 : 0, opts.meta);
+  }
+
+  /**
+   * Appends one sample to series `id` (the fast path: no key, no lookup).
+   * Returns its sequence number (the newest's for an equal time), or -1 when
+   * refused: an older time, or an id not held.
+   */
+  appendId(id: number, t: number, v: number): number {
+    const t0 = this._t;
+    const ring = t0.ring[id];
+    if (ring === undefined || ring < 0) return -1;
+    const ms = Math.round(t);
+    const before = t0.written[id]!;
+    const seq = t0.write(id, ms, v);
+    if (seq < 0) this._outOfOrder++;
+    else if (seq === before && this._persist !== undefined) this._persist.append(id, ms, v);
+    return seq;
+  }
+
+  /**
+   * Hands every series to `p` (a descriptor for each held now, then for each
+   * new one) and every sample accepted from now on. One persistence at a time.
+   */
+  attach(p: SeriesPersistence): void {
+    this._persist = p;
+    this._defined = new Uint8Array(this._t.idCap);
+    for (const id of this._byKey.values()) this._define(id);
+  }
+
+  /**
+   * Refills a series from a persistent tier at start: its samples (oldest
+   * first) go into the hot tier and are not handed back to the persistence.
+   * Returns how many were taken (older or repeated times are refused).
+   */
+  load(d: SeriesDescriptor, t: number | ArrayLike<number>, v: number | ArrayLike<number>): number {
+    checkDescriptor(d);
+    const ts = typeof t === 'number' ? [t] : t;
+    const vs = typeof v === 'number' ? [v] : v;
+    if (ts.length !== vs.length) {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `load("${d.key.slice(0, 100)}"): t and v: got ${ts.length} times and ${vs.length} values; expected as many of each`);
+    }
+    const origin = d.origin;
+    const external = origin !== undefined && /^(target|push|pull):/.test(origin);
+    const meta: SeriesMeta = { type: d.type, help: d.help, unit: d.unit, origin };
+    const id = this._resolve(d.name, d.labels, external, origin?.startsWith('target:') === true || origin === 'self' ? 0 : 1, meta);
+    if (id < 0) return 0;
+    // Written to the table directly: these samples come from the persistence.
+    let n = 0;
+    for (let i = 0; i < ts.length; i++) {
+      const before = this._t.written[id]!;
+      if (this._t.write(id, Math.round(ts[i]!), vs[i]!) === before) n++;
+    }
+    return n;
+  }
+
+  /** The sample a reference names, while the store holds it. */
+  sampleAt(id: number, seq: number): Sample | undefined {
+    const back = this._t.backOf(id, seq);
+    if (back === 0) return undefined;
+    return { name: this._t.names[id]!, labels: this._t.labels[id]!, t: this._t.timeBack(id, back), v: this._t.valueBack(id, back) };
+  }
+
+  /** The value a reference names, while the store holds it. */
+  valueAt(id: number, seq: number): number | undefined {
+    const back = this._t.backOf(id, seq);
+    return back === 0 ? undefined : this._t.valueBack(id, back);
+  }
+
+  /** The held samples of a list of references, in its order. */
+  *samples(refs: Refs): IterableIterator<Sample> {
+    for (let i = 0; i < refs.ids.length; i++) {
+      const s = this.sampleAt(refs.ids[i]!, refs.seqs[i]!);
+      if (s !== undefined) yield s;
+    }
+  }
+
+  /** Name of the series an id names now (also while retired). */
+  nameOf(id: number): string | undefined {
+    return this._t.names[id];
+  }
+
+  labelsOf(id: number): Labels | undefined {
+    return this._t.labels[id];
+  }
+
+  metaOf(id: number): SeriesMeta | undefined {
+    return this._t.metas[id];
+  }
+
+  /** First sequence number of the series an id names now: a reference below it names an earlier series. */
+  generationOf(id: number): number {
+    return this._t.start[id] ?? -1;
+  }
+
+  /** The held series' id for a name and labels, or -1. */
+  idOf(name: string, labels: Labels): number {
+    return this._byKey.get(seriesKey(name, labels)) ?? -1;
   }
 
   /** The newest sample of every series named `name` whose labels include `match`. */
   latest(name: string, match?: Labels): Sample[] {
     const out: Sample[] = [];
-    const set = this._byName.get(name);
-    if (set === undefined) return out;
-    for (const r of set) {
-      if (r.size === 0 || !matchesLabels(r.labels, match)) continue;
-      const i = (r.head - 1 + r.t.length) % r.t.length;
-      out.push({ name: r.name, labels: r.labels, t: r.t[i]!, v: r.v[i]! });
+    for (const id of this._byName.get(name) ?? []) {
+      if (this._t.size[id] === 0 || !matchesLabels(this._t.labels[id]!, match)) continue;
+      out.push({ name, labels: this._t.labels[id]!, t: this._t.timeBack(id, 1), v: this._t.valueBack(id, 1) });
     }
     return out;
   }
@@ -146,61 +283,102 @@ export class SeriesStore implements SeriesReader {
   /** Samples with from <= t <= to, oldest first, series after series. */
   range(name: string, match: Labels | undefined, from: number, to: number): Sample[] {
     const out: Sample[] = [];
-    const set = this._byName.get(name);
-    if (set === undefined) return out;
-    for (const r of set) {
-      if (!matchesLabels(r.labels, match)) continue;
-      const cap = r.t.length;
-      for (let k = 0; k < r.size; k++) {
-        const i = (r.head - r.size + k + cap) % cap;
-        const t = r.t[i]!;
-        if (t >= from && t <= to) out.push({ name: r.name, labels: r.labels, t, v: r.v[i]! });
-      }
-    }
+    for (const s of this.rangeSeries(name, match, from, to)) for (const p of s.points) out.push({ name, labels: s.labels, t: p.t, v: p.v });
     return out;
   }
 
   rangeSeries(name: string, match: Labels | undefined, from: number, to: number): SeriesPoints[] {
     const out: SeriesPoints[] = [];
-    const set = this._byName.get(name);
-    if (set === undefined) return out;
-    for (const r of set) {
-      if (!matchesLabels(r.labels, match)) continue;
-      const cap = r.t.length;
+    const t = this._t;
+    for (const id of this._byName.get(name) ?? []) {
+      if (!matchesLabels(t.labels[id]!, match)) continue;
       const points: { t: number; v: number }[] = [];
-      for (let k = 0; k < r.size; k++) {
-        const i = (r.head - r.size + k + cap) % cap;
-        const t = r.t[i]!;
-        if (t >= from && t <= to) points.push({ t, v: r.v[i]! });
+      for (let back = t.size[id]!; back >= 1; back--) {
+        const ts = t.timeBack(id, back);
+        if (ts >= from && ts <= to) points.push({ t: ts, v: t.valueBack(id, back) });
       }
-      if (points.length > 0) out.push({ labels: r.labels, points });
+      if (points.length > 0) out.push({ labels: t.labels[id]!, points });
     }
     return out;
   }
 
-  /** Every series' newest sample (for /metrics and snapshots). */
+  /** Every series' newest sample. */
   *latestAll(): IterableIterator<Sample> {
-    for (const r of this._byKey.values()) {
-      if (r.size === 0) continue;
-      const i = (r.head - 1 + r.t.length) % r.t.length;
-      yield { name: r.name, labels: r.labels, t: r.t[i]!, v: r.v[i]! };
+    for (const id of this._byKey.values()) {
+      if (this._t.size[id] === 0) continue;
+      yield { name: this._t.names[id]!, labels: this._t.labels[id]!, t: this._t.timeBack(id, 1), v: this._t.valueBack(id, 1) };
     }
   }
 
-  /** Removes series whose newest sample is older than `before` (series that stopped reporting). */
-  evictOlderThan(before: number): number {
+  /**
+   * Retires series that stopped reporting: `window` series whose newest sample
+   * is older than `before`, `history` series older than both `before` and
+   * `historyBefore` (a snapshot view still in the history may refer to them).
+   */
+  evictOlderThan(before: number, historyBefore: number = before): number {
     let n = 0;
-    for (const [key, r] of this._byKey) {
-      const i = (r.head - 1 + r.t.length) % r.t.length;
-      if (r.size === 0 || r.t[i]! < before) {
-        this._byKey.delete(key);
-        const set = this._byName.get(r.name);
-        set?.delete(r);
-        if (set?.size === 0) this._byName.delete(r.name);
-        if (r.origin === 'external') this._externalSeries--;
-        n++;
-      }
+    const t = this._t;
+    const historyLimit = Math.min(before, historyBefore);
+    for (const [key, id] of this._byKey) {
+      const limit = t.depth[id] === 1 ? historyLimit : before;
+      if (t.size[id] !== 0 && t.lastT[id]! >= limit) continue;
+      t.release(id);
+      this._byKey.delete(key);
+      this._retired.set(key, id);
+      const set = this._byName.get(t.names[id]!);
+      set?.delete(id);
+      if (set?.size === 0) this._byName.delete(t.names[id]!);
+      if (t.external[id] === 1) this._externalSeries--;
+      n++;
     }
     return n;
   }
+
+  private _resolve(name: string, labels: Labels, external: boolean, depth: number, meta: SeriesMeta | undefined): number {
+    const key = seriesKey(name, labels);
+    const held = this._byKey.get(key);
+    if (held !== undefined) {
+      if (meta !== undefined) this._t.metas[held] = meta;
+      return held;
+    }
+    if (this._byKey.size >= this._maxSeries || (external && this._externalSeries >= this._maxExternal)) return -1;
+    let id = this._retired.get(key);
+    let renamed = false;
+    if (id !== undefined) this._retired.delete(key);
+    else {
+      id = this._t.freshId();
+      if (id < 0) {
+        // Every id was handed out: the series retired longest ago gives up its id.
+        const [oldKey, oldId] = this._retired.entries().next().value as [string, number];
+        this._retired.delete(oldKey);
+        id = oldId;
+      }
+      renamed = true;
+    }
+    this._t.hold(id, name, labels, key, depth, external, meta);
+    this._byKey.set(key, id);
+    let set = this._byName.get(name);
+    if (set === undefined) this._byName.set(name, (set = new Set()));
+    set.add(id);
+    if (external) this._externalSeries++;
+    if (this._persist !== undefined && (renamed || this._defined[id] === 0)) this._define(id);
+    return id;
+  }
+
+  private _define(id: number): void {
+    this._defined[id] = 1;
+    this._persist!.defineSeries(id, this._t.descriptor(id));
+  }
+}
+
+function checkDescriptor(d: SeriesDescriptor): void {
+  const bad = (field: string, value: unknown, expected: string): never => {
+    throw new EchoPerfError('EP_ERR_ARGUMENT', `load: descriptor.${field}: got ${JSON.stringify(value)?.slice(0, 100)}; expected ${expected}`);
+  };
+  if (typeof d !== 'object' || d === null) bad('', d, 'an object');
+  if (typeof d.name !== 'string' || d.name === '') bad('name', d.name, 'a non-empty string');
+  if (typeof d.labels !== 'object' || d.labels === null) bad('labels', d.labels, 'an object of label name → string');
+  for (const k of Object.keys(d.labels)) if (typeof d.labels[k] !== 'string') bad(`labels.${k}`, d.labels[k], 'a string');
+  if (d.origin !== undefined && typeof d.origin !== 'string') bad('origin', d.origin, 'a string');
+  if (typeof d.key !== 'string') bad('key', d.key, 'a string (the series key)');
 }
