@@ -23,6 +23,15 @@ export class AlertLifecycle {
   }
 
   /**
+   * Takes back an incident that was firing before a restart: no event now;
+   * the next evaluation updates it if its condition still holds, or resolves it.
+   */
+  restore(alert: PerformanceAlert): void {
+    const worst = alert.metadata['worstValue'];
+    this._active.set(alert.fingerprint, { alert, worst: typeof worst === 'number' ? worst : alert.currentValue });
+  }
+
+  /**
    * Applies one evaluation's findings at time `at`. Returns the events to deliver:
    * new incidents (status firing) and ended ones (status resolved). `onUpdate`
    * receives the refreshed record of every incident still firing.

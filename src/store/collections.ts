@@ -30,6 +30,15 @@ export interface Collection extends Refs {
   readonly page?: PageFamilies | undefined;
 }
 
+/** How sources are named, in one place for every reader and writer. */
+export const collectorSource = (name: string): string => `collector:${name}`;
+/** A target's latest good page. */
+export const pageSource = (target: string): string => `target:${target}`;
+/** A target's own series about its latest scrape: up, scrape_duration_seconds, scrape_samples_scraped. */
+export const healthSource = (target: string): string => `scrape:${target}`;
+/** The unified engine metrics of the last tick. */
+export const ENGINES_SOURCE = 'engines';
+
 const NO_FAMILIES: PageFamilies = { families: new Map(), sampleFamily: new Map() };
 
 export class LatestCollections {

@@ -34,8 +34,14 @@ test('every series gets a small id; appendId is the same store as append', () =>
   assert.deepEqual(s.range('cpu', { core: '0' }, 0, 5000).map((p) => [p.t, p.v]), [[1000, 5], [2000, 6]]);
   assert.deepEqual(s.metaOf(a), { type: 'gauge', origin: 'collector:system' });
   assert.equal(s.appendId(a, 1500, 9), -1, 'older than the newest: refused');
-  assert.equal(s.appendId(a, 2000, 9), 1, 'the same time: the newest sample, not a new one');
+  assert.equal(s.appendId(a, 2000, 6), 1, 'the same time and value: the newest sample, not a new one');
   assert.equal(s.outOfOrderSamples, 1);
+  // Another value at the same time (two collections in one ms): a reference gets it; readers keep the first.
+  const seq = s.appendId(a, 2000, 9);
+  assert.equal(seq, 2);
+  assert.equal(s.valueAt(a, seq), 9);
+  assert.deepEqual(s.range('cpu', { core: '0' }, 0, 5000).map((p) => [p.t, p.v]), [[1000, 5], [2000, 6]]);
+  assert.deepEqual(s.latest('cpu', { core: '0' }).map((p) => p.v), [6]);
   assert.equal(s.appendId(99, 3000, 1), -1, 'an id not held');
   assert.equal(s.appendId(a, NaN, 1), -1, 'not a time');
 });

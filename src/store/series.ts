@@ -183,10 +183,10 @@ export class SeriesStore implements SeriesReader {
     const ring = t0.ring[id];
     if (ring === undefined || ring < 0) return -1;
     const ms = Math.round(t);
-    const before = t0.written[id]!;
+    const last = t0.lastT[id]!;
     const seq = t0.write(id, ms, v);
     if (seq < 0) this._outOfOrder++;
-    else if (seq === before && this._persist !== undefined) this._persist.append(id, ms, v);
+    else if (ms > last && this._persist !== undefined) this._persist.append(id, ms, v);
     return seq;
   }
 
@@ -220,8 +220,8 @@ export class SeriesStore implements SeriesReader {
     // Written to the table directly: these samples come from the persistence.
     let n = 0;
     for (let i = 0; i < ts.length; i++) {
-      const before = this._t.written[id]!;
-      if (this._t.write(id, Math.round(ts[i]!), vs[i]!) === before) n++;
+      const ms = Math.round(ts[i]!);
+      if (ms > this._t.lastT[id]! && this._t.write(id, ms, vs[i]!) >= 0) n++;
     }
     return n;
   }
@@ -275,7 +275,8 @@ export class SeriesStore implements SeriesReader {
     const out: Sample[] = [];
     for (const id of this._byName.get(name) ?? []) {
       if (this._t.size[id] === 0 || !matchesLabels(this._t.labels[id]!, match)) continue;
-      out.push({ name, labels: this._t.labels[id]!, t: this._t.timeBack(id, 1), v: this._t.valueBack(id, 1) });
+      const back = this._t.newestBack(id);
+      out.push({ name, labels: this._t.labels[id]!, t: this._t.timeBack(id, back), v: this._t.valueBack(id, back) });
     }
     return out;
   }
@@ -295,7 +296,7 @@ export class SeriesStore implements SeriesReader {
       const points: { t: number; v: number }[] = [];
       for (let back = t.size[id]!; back >= 1; back--) {
         const ts = t.timeBack(id, back);
-        if (ts >= from && ts <= to) points.push({ t: ts, v: t.valueBack(id, back) });
+        if (ts >= from && ts <= to && !t.repeatsTime(id, back)) points.push({ t: ts, v: t.valueBack(id, back) });
       }
       if (points.length > 0) out.push({ labels: t.labels[id]!, points });
     }
@@ -306,7 +307,8 @@ export class SeriesStore implements SeriesReader {
   *latestAll(): IterableIterator<Sample> {
     for (const id of this._byKey.values()) {
       if (this._t.size[id] === 0) continue;
-      yield { name: this._t.names[id]!, labels: this._t.labels[id]!, t: this._t.timeBack(id, 1), v: this._t.valueBack(id, 1) };
+      const back = this._t.newestBack(id);
+      yield { name: this._t.names[id]!, labels: this._t.labels[id]!, t: this._t.timeBack(id, back), v: this._t.valueBack(id, back) };
     }
   }
 

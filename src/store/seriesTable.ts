@@ -101,13 +101,19 @@ export class SeriesTable {
   }
 
   /**
-   * Writes (t, v) as the id's newest sample. Returns its sequence number; for
-   * a time equal to the newest, the newest's (one sample per timestamp);
-   * -1 for an older time (or not a time).
+   * Writes (t, v) as the id's newest sample and returns its sequence number;
+   * -1 for an older time (or not a time). At the newest's time with the same
+   * value, nothing is written and the newest's number is returned. With
+   * another value it is kept too (two collections in one millisecond each
+   * have their snapshot), but readers of the series see one sample per
+   * timestamp, the first (`firstAt`), as Prometheus's TSDB keeps the first.
    */
   write(id: number, t: number, v: number): number {
     const last = this.lastT[id]!;
-    if (!(t > last) || t === Infinity) return t === last ? this.written[id]! - 1 : -1;
+    if (!(t > last) || t === Infinity) {
+      if (t !== last || this.size[id] === 0) return -1;
+      if (Object.is(this.valueBack(id, 1), v)) return this.written[id]! - 1;
+    }
     let stride = this.stride[id]!;
     const size = this.size[id]!;
     if (size === stride && stride < this.capacity[this.depth[id] as 0 | 1]) stride = this._move(id, Math.min(2 * stride, this.capacity[this.depth[id] as 0 | 1]));
@@ -124,6 +130,18 @@ export class SeriesTable {
     if (this.size[id]! < stride) this.size[id]!++;
     this.lastT[id] = t;
     return this.written[id]!++;
+  }
+
+  /** Whether the sample `back` steps from the newest repeats the time of the one before it (see write). */
+  repeatsTime(id: number, back: number): boolean {
+    return back < this.size[id]! && this.timeBack(id, back) === this.timeBack(id, back + 1);
+  }
+
+  /** Steps back to the first sample at the newest time (1 unless a collection repeated its time). */
+  newestBack(id: number): number {
+    let back = 1;
+    while (this.repeatsTime(id, back)) back++;
+    return back;
   }
 
   /** Time of the sample `back` steps from the newest (1 = newest). */

@@ -1,8 +1,9 @@
 /**
  * @module collect/scrape/manager
  * Runs the configured scrape targets, each on its own schedule, and hands every
- * scrape's samples to a sink (the monitor appends the page's samples to the
- * store as external data, and the target's health series as its own).
+ * scrape's samples to a sink (the monitor writes the page's samples, with its
+ * families' metadata, to the store as external data, and the target's health
+ * series as its own).
  */
 import type { Clock } from '../../core/clock.js';
 import { ScrapeTarget, type ScrapeSink, type ScrapeTargetSpec, type TargetStatus } from './target.js';

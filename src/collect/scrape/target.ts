@@ -34,13 +34,34 @@ export interface ScrapeTargetSpec {
   auth?: ScrapeAuth | undefined;
 }
 
-/** What one scrape hands on: the page's samples (external data) and the agent's own series about the target. */
-export type ScrapeSink = (target: ScrapeTarget, page: Sample[], own: Sample[]) => void;
-
 export interface FamilyMeta {
   type: MetricType;
   help: string | undefined;
   unit: string | undefined;
+}
+
+/** A page's families, as it declared them. */
+export interface PageMeta {
+  /** Family name → type, help, unit. */
+  readonly families: ReadonlyMap<string, FamilyMeta>;
+  /** Series name (foo_bucket, foo_total) → family name. */
+  readonly sampleFamily: ReadonlyMap<string, string>;
+}
+
+/**
+ * Where a scrape's data goes (the monitor hands it to the store). A target
+ * keeps nothing of its pages: whoever needs them reads the store.
+ */
+export interface ScrapeSink {
+  /** A slice of a good page's samples (target labels applied), with the page's families. */
+  page(target: ScrapeTarget, samples: Sample[], meta: PageMeta): void;
+  /**
+   * The scrape that started at `at` is over: the agent's own series about the
+   * target (`up`, `scrape_duration_seconds`, `scrape_samples_scraped`,
+   * exposition violations), and the families of its page when the page was
+   * good (and handed over in full), undefined when it was refused.
+   */
+  done(target: ScrapeTarget, at: number, own: Sample[], page: PageMeta | undefined): void;
 }
 
 export interface TargetStatus {
@@ -67,12 +88,6 @@ export interface TargetStatus {
 export class ScrapeTarget {
   readonly spec: ScrapeTargetSpec;
   readonly instance: string;
-  /** Family metadata of the last good page: family name → type/help/unit. */
-  families = new Map<string, FamilyMeta>();
-  /** Series name (foo_bucket, foo_total) → family name, from the last good page. */
-  sampleFamily = new Map<string, string>();
-  /** The last good page's samples (target labels applied), for snapshots. */
-  lastSamples: Sample[] = [];
   private _status: TargetStatus;
   private _timer: Timer | undefined;
   private _inFlight: Promise<void> | undefined;
@@ -141,6 +156,7 @@ export class ScrapeTarget {
     st.scrapesTotal++;
     this._abort = new AbortController();
     let samples: Sample[] = [];
+    let meta: PageMeta | undefined;
     let error: string | undefined;
     try {
       const page = await fetchPage(this.spec.url, {
@@ -151,7 +167,7 @@ export class ScrapeTarget {
         signal: this._abort.signal,
         auth: this.spec.auth,
       });
-      samples = await this._toSamples(page.body, page.contentType, at);
+      ({ samples, meta } = await this._toSamples(page.body, page.contentType, at));
     } catch (e) {
       // fetchPage scrubs its own errors; this catches a parse error quoting the URL's secrets too.
       error = scrubSecrets(e instanceof ScrapeError ? e.message : describeError(e), this._secrets);
@@ -162,11 +178,8 @@ export class ScrapeTarget {
     st.health = error === undefined ? 'up' : 'down';
     st.lastError = error;
     st.lastSamples = samples.length;
-    if (error !== undefined) {
-      st.failuresTotal++;
-      this.lastSamples = [];
-    } else {
-      this.lastSamples = samples;
+    if (error !== undefined) st.failuresTotal++;
+    else {
       st.lastSuccessAt = at;
       st.firstSuccessAt ??= at;
     }
@@ -178,14 +191,14 @@ export class ScrapeTarget {
       { name: 'echo_perf_target_exposition_violations_total', labels: { target: this.spec.name }, t: at, v: st.violationsTotal },
     ];
     // A big page goes to the store in slices, the event loop let through in between.
-    for (let i = 0; i < samples.length; i += SINK_SLICE) {
+    for (let i = 0; meta !== undefined && i < samples.length; i += SINK_SLICE) {
       if (i > 0) await yieldToLoop();
-      this._sink(this, samples.length <= SINK_SLICE ? samples : samples.slice(i, i + SINK_SLICE), []);
+      this._sink.page(this, samples.length <= SINK_SLICE ? samples : samples.slice(i, i + SINK_SLICE), meta);
     }
-    this._sink(this, [], own);
+    this._sink.done(this, at, own, error === undefined ? meta : undefined);
   }
 
-  private async _toSamples(body: string, contentType: string, at: number): Promise<Sample[]> {
+  private async _toSamples(body: string, contentType: string, at: number): Promise<{ samples: Sample[]; meta: PageMeta }> {
     const families = await parsePage(body, contentType || undefined, this.spec.limits, (message) => {
       this._status.violationsTotal++;
       this._status.lastViolation = message;
@@ -202,9 +215,7 @@ export class ScrapeTarget {
         if (out.length % SINK_SLICE === 0) await yieldToLoop();
       }
     }
-    this.families = meta;
-    this.sampleFamily = sampleFamily;
-    return out;
+    return { samples: out, meta: { families: meta, sampleFamily } };
   }
 }
 

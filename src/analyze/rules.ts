@@ -1,18 +1,18 @@
 /**
- * @module monitor/rules
+ * @module analyze/rules
  * Every rule of one evaluation, in one place: the seed's thresholds and trend,
  * component schema thresholds, staleness, and scrape targets that are down.
  * Pure: same inputs, same findings.
  */
 import type { PerformanceMetrics, SnapshotField } from '../core/snapshot.js';
 import type { Sample } from '../core/types.js';
-import type { Finding } from '../analyze/finding.js';
-import { evaluateComponentThresholds } from '../analyze/componentThresholds.js';
-import { evaluateStaleness, type Freshness } from '../analyze/staleness.js';
-import { evaluateTargets, type TargetHealth } from '../analyze/targets.js';
-import { evaluateThresholds, THRESHOLD_RULES, type PerformanceThresholds } from '../analyze/thresholds.js';
-import { evaluateTrends } from '../analyze/trend.js';
-import type { SnapshotView } from './snapshotView.js';
+import type { Finding } from './finding.js';
+import { evaluateComponentThresholds } from './componentThresholds.js';
+import { evaluateStaleness, type Freshness } from './staleness.js';
+import { evaluateTargets, type TargetHealth } from './targets.js';
+import { evaluateThresholds, THRESHOLD_RULES, type PerformanceThresholds } from './thresholds.js';
+import { evaluateTrends } from './trend.js';
+import type { SnapshotView } from './snapshot/build.js';
 
 export interface RuleInputs {
   at: number;

@@ -1,34 +1,18 @@
 /**
- * @module monitor/engines
+ * @module analyze/engines/tick
  * Unified LLM-engine metrics each tick: per engine and model (labels `engine`,
  * `model`, `component` = engine name), the unlabelled aggregates that feed the
  * seed's snapshot fields (`component` = `engines`), and stalled-engine findings.
  */
-import type { Sample } from '../core/types.js';
-import type { EchoPerfConfig } from '../config/index.js';
-import type { ScrapeManager } from '../collect/scrape/index.js';
-import type { SeriesReader } from '../store/series.js';
-import type { Finding } from '../analyze/finding.js';
-import { deriveEngineMetrics, engineSnapshotAggregates, evaluateEngineStalls, type EngineSource } from '../analyze/engines/index.js';
+import type { Sample } from '../../core/types.js';
+import type { EchoPerfConfig } from '../../config/index.js';
+import type { SeriesReader } from '../../store/series.js';
+import type { Finding } from '../finding.js';
+import { deriveEngineMetrics, type EngineSource } from './derive.js';
+import { engineSnapshotAggregates } from './aggregates.js';
+import { evaluateEngineStalls } from './stall.js';
 
 export type EngineInput = EngineSource & { readonly firstSuccessAt: number | undefined };
-
-export function engineSources(c: Readonly<EchoPerfConfig>, scrapes: ScrapeManager): EngineInput[] {
-  const out: EngineInput[] = [];
-  for (const e of c.engines) {
-    const t = scrapes.targets.get(e.name);
-    if (t === undefined) continue;
-    out.push({
-      name: e.name,
-      flavor: e.flavor,
-      families: t.families,
-      lastScrapeAt: t.status.lastSuccessAt,
-      intervalMs: t.spec.intervalMs,
-      firstSuccessAt: t.status.firstSuccessAt,
-    });
-  }
-  return out;
-}
 
 /**
  * While an engine has been watched for less than the rate window, its rates use

@@ -1,0 +1,55 @@
+/**
+ * @module alert/record
+ * Checks an incident record read back after a restart (from disk: treated as
+ * hostile) before it becomes an alert again.
+ */
+import { previewValue } from '../core/preview.js';
+import { AlertSeverity } from '../core/severity.js';
+import type { FindingKind } from '../analyze/finding.js';
+import type { PerformanceAlert } from './alert.js';
+
+const KINDS: ReadonlySet<string> = new Set<FindingKind>(['threshold', 'trend', 'component', 'staleness', 'target', 'engine']);
+const SEVERITIES: ReadonlySet<string> = new Set(Object.values(AlertSeverity));
+/** Longest string field taken back: records are the agent's own, so anything longer is damage. */
+const MAX_TEXT = 4096;
+
+/** The record as an alert, or the first problem: `<where>.<field>: got <value>; expected <what>`. */
+export function checkAlertRecord(r: unknown, where: string): PerformanceAlert | string {
+  const bad = (field: string, value: unknown, expected: string): string => {
+    const shown = previewValue(value);
+    return `${where}${field === '' ? '' : `.${field}`}: got ${typeof value === 'string' ? JSON.stringify(shown) : String(shown)}; expected ${expected}`;
+  };
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return bad('', r, 'an alert record object');
+  const o = r as Record<string, unknown>;
+  for (const f of ['id', 'fingerprint', 'component', 'metric', 'message'] as const) {
+    const v = o[f];
+    if (typeof v !== 'string' || v === '' || v.length > MAX_TEXT) return bad(f, v, `a non-empty string of at most ${MAX_TEXT} characters`);
+  }
+  for (const f of ['currentValue', 'threshold'] as const) if (typeof o[f] !== 'number') return bad(f, o[f], 'a number');
+  if (typeof o['timestamp'] !== 'number' || !Number.isFinite(o['timestamp'])) return bad('timestamp', o['timestamp'], 'a time in ms since the epoch');
+  if (typeof o['kind'] !== 'string' || !KINDS.has(o['kind'])) return bad('kind', o['kind'], `one of ${[...KINDS].join(', ')}`);
+  if (typeof o['severity'] !== 'string' || !SEVERITIES.has(o['severity'])) return bad('severity', o['severity'], `one of ${[...SEVERITIES].join(', ')}`);
+  const status = o['status'];
+  if (status !== 'firing' && status !== 'resolved') return bad('status', status, 'firing or resolved');
+  const endsAt = o['endsAt'];
+  if (status === 'resolved' ? typeof endsAt !== 'number' : endsAt !== undefined && endsAt !== null) {
+    return bad('endsAt', endsAt, status === 'resolved' ? 'the time it resolved (ms)' : 'none while firing');
+  }
+  const metadata = o['metadata'] ?? {};
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return bad('metadata', metadata, 'an object');
+  return {
+    id: o['id'] as string,
+    fingerprint: o['fingerprint'] as string,
+    kind: o['kind'] as FindingKind,
+    severity: o['severity'] as AlertSeverity,
+    component: o['component'] as string,
+    metric: o['metric'] as string,
+    currentValue: o['currentValue'] as number,
+    threshold: o['threshold'] as number,
+    message: o['message'] as string,
+    timestamp: o['timestamp'],
+    status,
+    endsAt: status === 'resolved' ? (endsAt as number) : undefined,
+    metadata: { ...(metadata as Record<string, unknown>) },
+  };
+}

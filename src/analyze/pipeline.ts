@@ -1,0 +1,129 @@
+/**
+ * @module analyze/pipeline
+ * The pipeline step of one tick: `evaluate(at, batches) → { snapshot, findings }`.
+ * It writes what the collectors produced into the store, derives the recording
+ * series (target rates, unified engine metrics) from the store and writes them
+ * back, records the tick's snapshot as a view over the store, and evaluates
+ * every rule. The same inputs at the same time give the same findings, so the
+ * live loop and a ManualClock in tests run the same code. The alert log
+ * (alert/) turns the findings into events.
+ */
+import type { PerformanceMetrics } from '../core/snapshot.js';
+import type { Sample } from '../core/types.js';
+import type { EchoPerfConfig } from '../config/index.js';
+import { collectorSource, ENGINES_SOURCE } from '../store/collections.js';
+import { RefList } from '../store/refs.js';
+import type { SeriesOrigin, SeriesStore } from '../store/series.js';
+import { deriveFromScrapes } from './derive.js';
+import { deriveEngines, engineStalls } from './engines/tick.js';
+import type { Finding } from './finding.js';
+import { evaluateRules } from './rules.js';
+import type { SnapshotHistory } from './snapshot/history.js';
+import { deriveSources, engineSources, freshTargetHealth, type TargetInfo } from './sources.js';
+import type { Freshness } from './staleness.js';
+import type { PerformanceThresholds } from './thresholds.js';
+
+/** What one collector produced in a tick. */
+export interface CollectedBatch {
+  /** The collector's name. */
+  readonly source: string;
+  /** Its series' origin: `collector:<name>`, `push:<name>`, `pull:<name>`. */
+  readonly origin: string;
+  /** Whose series budget new series count against. */
+  readonly budget: SeriesOrigin;
+  readonly samples: readonly Sample[];
+}
+
+export interface PipelineOptions {
+  readonly store: SeriesStore;
+  readonly history: SnapshotHistory;
+  readonly config: Readonly<EchoPerfConfig>;
+  /** Read at every tick: the thresholds and the interval may change at run time. */
+  readonly thresholds: () => PerformanceThresholds;
+  readonly intervalMs: () => number;
+  /** Scrape targets by name, in configuration order. */
+  readonly targets: () => ReadonlyMap<string, TargetInfo>;
+  /** Whether a component is still registered (staleness forgets the others). */
+  readonly isCollector: (name: string) => boolean;
+  /** Conditions raised from outside the data (an unwritable stats dir), evaluated every tick. */
+  readonly conditions: () => Iterable<Finding>;
+}
+
+export interface Evaluation {
+  snapshot: PerformanceMetrics;
+  findings: Finding[];
+}
+
+const DERIVED = { origin: 'derived' } as const;
+
+export class Pipeline {
+  private readonly _tick = new RefList();
+  private readonly _one = new RefList();
+  /** Per component: time of its newest sample (for staleness). */
+  private readonly _lastSeen = new Map<string, number>();
+  private _freshness: ReadonlyMap<string, Freshness> = new Map();
+
+  constructor(private readonly _o: PipelineOptions) {}
+
+  /** Per component seen: active or stale, as of the last evaluation. */
+  get freshness(): ReadonlyMap<string, Freshness> {
+    return this._freshness;
+  }
+
+  evaluate(at: number, batches: readonly CollectedBatch[]): Evaluation {
+    const { store, config: c } = this._o;
+    this._tick.clear();
+    const collected: Sample[] = [];
+    const seen = new Set<string>();
+    for (const b of batches) {
+      this._one.clear();
+      store.append(b.samples, { budget: b.budget, depth: 'history', meta: { origin: b.origin }, refs: this._one });
+      const refs = this._one.freeze();
+      store.collections.set(collectorSource(b.source), { at, ...refs });
+      seen.add(collectorSource(b.source));
+      this._tick.pushAll(refs);
+      for (const s of b.samples) collected.push(s);
+    }
+    store.collections.retain((s) => !s.startsWith('collector:') || seen.has(s));
+
+    const windowMs = c.rate_window * 1000;
+    const targets = this._o.targets();
+    const engines = engineSources(c, store.collections, targets);
+    // Rates of a target's own series are as many as the target makes: they share its budget.
+    const targetRates = deriveFromScrapes(store, deriveSources(c, store.collections, targets), at, windowMs);
+    store.append(targetRates, { budget: 'external', depth: 'history', meta: DERIVED, refs: this._tick });
+    this._one.clear();
+    store.append(deriveEngines(store, engines, at, windowMs), { depth: 'history', meta: DERIVED, refs: this._one });
+    const engineRefs = this._one.freeze();
+    store.collections.set(ENGINES_SOURCE, { at, ...engineRefs });
+    this._tick.pushAll(engineRefs);
+    freshTargetHealth(store, targets, at, this._tick);
+    const view = this._o.history.record(at, this._tick.freeze());
+
+    this._see(collected);
+    const thresholds = this._o.thresholds();
+    const { findings, freshness } = evaluateRules({
+      at,
+      view,
+      samples: collected,
+      history: this._o.history.last(thresholds.degradationWindowSize),
+      thresholds,
+      trendsEnabled: c.degradation_detection.enabled,
+      lastSeen: this._lastSeen,
+      intervalMs: this._o.intervalMs(),
+      staleAfterIntervals: c.stale_after_intervals,
+      targets: targets.values(),
+    });
+    this._freshness = freshness;
+    findings.push(...this._o.conditions(), ...engineStalls(store, c, engines, at));
+    return { snapshot: view.snapshot, findings };
+  }
+
+  private _see(collected: readonly Sample[]): void {
+    for (const sample of collected) {
+      const c = sample.labels['component'];
+      if (c !== undefined && this._o.isCollector(c) && sample.t > (this._lastSeen.get(c) ?? -Infinity)) this._lastSeen.set(c, sample.t);
+    }
+    for (const c of this._lastSeen.keys()) if (!this._o.isCollector(c)) this._lastSeen.delete(c);
+  }
+}
