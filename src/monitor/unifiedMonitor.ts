@@ -14,35 +14,27 @@ import { createStreamLogger, type Logger } from '../core/logger.js';
 import { SNAPSHOT_FIELDS, type PerformanceMetrics, type SnapshotField } from '../core/snapshot.js';
 import type { Collector, CollectorFn, Sample } from '../core/types.js';
 import { loadConfigFile, parseConfig, type EchoPerfConfig } from '../config/index.js';
-import { CollectorRegistry } from '../collect/registry.js';
-import { CollectorRunner, type CollectorEntry } from '../collect/runner.js';
-import { ScrapeManager } from '../collect/scrape/index.js';
-import { collectorSource, ENGINES_SOURCE } from '../store/collections.js';
+import type { CollectorEntry } from '../collect/runner.js';
+import type { ScrapeManager } from '../collect/scrape/index.js';
 import type { BoundedHistory } from '../store/history.js';
-import { PageIngest } from '../store/pages.js';
-import { SeriesStore } from '../store/series.js';
+import type { SeriesStore } from '../store/series.js';
 import type { Finding } from '../analyze/finding.js';
-import { Pipeline, type CollectedBatch } from '../analyze/pipeline.js';
+import type { CollectedBatch } from '../analyze/pipeline.js';
 import { emptySnapshot } from '../analyze/snapshot/build.js';
-import { SnapshotHistory } from '../analyze/snapshot/history.js';
+import type { SnapshotHistory } from '../analyze/snapshot/history.js';
 import type { PerformanceThresholds } from '../analyze/thresholds.js';
 import { computeTrends, type Trend } from '../analyze/trend.js';
 import type { PerformanceAlert } from '../alert/alert.js';
-import { AlertLog, type RestoreResult } from '../alert/log.js';
-import { AlertDispatcher, type AlertHandler } from '../notify/dispatch.js';
-import { targetHealthSamples } from '../export/fromStore.js';
-import { PushedComponents, type PushResult } from './pushIngest.js';
-import { scrapeSpecs, seriesCapacity } from './scrapeSpecs.js';
-import { selfSamples } from './selfMetrics.js';
+import type { RestoreResult } from '../alert/log.js';
+import type { AlertHandler } from '../notify/dispatch.js';
+import { currentSamples, selfSamples } from './currentState.js';
+import { STALE_MS, wireParts, type Parts } from './parts.js';
+import type { PushResult } from './pushIngest.js';
 import { collectorSummaries, componentStates } from './status.js';
 import { thresholdsFromConfig } from './thresholdsFromConfig.js';
-import { TickLoop } from './tickLoop.js';
 import type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickHealth, TickListener } from './types.js';
 
 export type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickHealth, TickListener } from './types.js';
-
-/** Prometheus's lookback: a series with no sample for this long is gone. */
-const STALE_MS = 5 * 60_000;
 
 export class UnifiedPerformanceMonitor {
   readonly config: Readonly<EchoPerfConfig>;
@@ -59,18 +51,10 @@ export class UnifiedPerformanceMonitor {
 
   private readonly _clock: Clock;
   private readonly _logger: Logger;
-  private readonly _registry: CollectorRegistry;
-  private readonly _runner: CollectorRunner;
-  private readonly _pipeline: Pipeline;
-  private readonly _alerts: AlertLog;
-  private readonly _dispatcher: AlertDispatcher;
-  private readonly _loop: TickLoop;
-  private readonly _push: PushedComponents;
+  private readonly _p: Parts;
   private readonly _tickListeners: TickListener[] = [];
   /** Conditions raised by integrations (e.g. an unwritable echo.dash dir), evaluated every tick until cleared. */
   private readonly _conditions = new Map<string, Finding>();
-  /** Series silent this long leave the store: the staleness period, or two intervals of the slowest target. */
-  private readonly _evictAfterMs: number;
   private _interval: number;
 
   constructor(options: MonitorOptions = {}) {
@@ -81,33 +65,18 @@ export class UnifiedPerformanceMonitor {
     this._logger = options.logger ?? createStreamLogger(c.log_level, undefined, 'performance_monitor');
     this._interval = c.monitoring_interval;
     this.thresholds = thresholdsFromConfig(c);
-    this.store = new SeriesStore({ capacity: seriesCapacity(c), historyCapacity: c.max_metrics_history, maxSeries: c.max_series, reservedSeries: c.reserved_series });
-    this.metricsHistory = new SnapshotHistory({ maxlen: c.max_metrics_history, store: this.store, keepBuilt: Math.max(16, c.degradation_detection.window_size) });
-    this._alerts = new AlertLog(c.max_alerts_history, this._logger);
-    this.alertsHistory = this._alerts.history;
-    const pages = new PageIngest(this.store);
-    const specs = scrapeSpecs(c);
-    this.scrapes = new ScrapeManager(specs, this._clock, {
-      page: (target, samples, meta) => pages.slice(target.spec.name, samples, meta),
-      done: (target, at, own, meta) => pages.done(target.spec.name, at, own, meta),
-    });
-    this._evictAfterMs = Math.max(STALE_MS, ...specs.map((s) => 2 * s.intervalMs));
-    this._runner = new CollectorRunner({ clock: this._clock, timeoutMs: this._timeoutMs(), limits: { maxSamples: c.max_samples_per_collector, maxLabels: 32 } });
-    this._registry = new CollectorRegistry({ config: c, clock: this._clock, logger: this._logger, timeoutMs: () => this._timeoutMs(), systemCollector: options.systemCollector, gpuCollector: options.gpuCollector });
-    this.componentCollectors = this._registry.entries;
-    this._dispatcher = new AlertDispatcher(this._logger);
-    this._push = new PushedComponents(c, () => this._interval * 1000);
-    this._pipeline = new Pipeline({
-      store: this.store,
-      history: this.metricsHistory,
-      config: c,
-      thresholds: () => this.thresholds,
+    this._p = wireParts(c, this._clock, this._logger, options, {
       intervalMs: () => this._interval * 1000,
-      targets: () => new Map([...this.scrapes.targets].map(([name, t]) => [name, t.status])),
-      isCollector: (name) => this.componentCollectors.has(name),
+      timeoutMs: () => this._timeoutMs(),
+      thresholds: () => this.thresholds,
       conditions: () => this._conditions.values(),
+      tick: (at, current) => this._tick(at, current),
     });
-    this._loop = new TickLoop({ clock: this._clock, intervalMs: () => this._interval * 1000, tick: (at, current) => this._tick(at, current), busy: () => this._runner.inFlight() });
+    this.store = this._p.store;
+    this.metricsHistory = this._p.history;
+    this.alertsHistory = this._p.alerts.history;
+    this.scrapes = this._p.scrapes;
+    this.componentCollectors = this._p.registry.entries;
   }
 
   /** The time source this monitor runs on. */
@@ -125,35 +94,35 @@ export class UnifiedPerformanceMonitor {
       throw new EchoPerfError('EP_ERR_ARGUMENT', `monitorInterval: got ${String(seconds)}; expected a number of seconds > 0`);
     }
     this._interval = seconds;
-    this._runner.timeoutMs = this._timeoutMs();
-    this._loop.reschedule();
+    this._p.runner.timeoutMs = this._timeoutMs();
+    this._p.loop.reschedule();
   }
 
   get isMonitoring(): boolean {
-    return this._loop.running;
+    return this._p.loop.running;
   }
 
   startMonitoring(): void {
-    if (this._loop.running) {
+    if (this._p.loop.running) {
       this._logger.warn('Monitoring already running');
       return;
     }
-    this._registry.open();
-    this._loop.start();
+    this._p.registry.open();
+    this._p.loop.start();
     this.scrapes.start();
     this._logger.info(`Performance monitoring started (interval ${this._interval}s, ${this.componentCollectors.size} collectors)`);
   }
 
   /** Stops the loop; aborts collectors still running. Leaves no timer or handle behind. */
   stopMonitoring(): void {
-    if (!this._loop.running) {
+    if (!this._p.loop.running) {
       this._logger.warn('Monitoring is not running');
       return;
     }
-    this._loop.stop();
-    this._runner.stop();
+    this._p.loop.stop();
+    this._p.runner.stop();
     this.scrapes.stop();
-    this._registry.close();
+    this._p.registry.close();
     this._logger.info('Performance monitoring stopped');
   }
 
@@ -164,7 +133,7 @@ export class UnifiedPerformanceMonitor {
    * feeds that field, so the seed's thresholds apply to it.
    */
   registerCollector(name: string, fn: CollectorFn | Collector): void {
-    this._registry.register(name, fn);
+    this._p.registry.register(name, fn);
   }
 
   /** Registers a handler called once when an alert fires and once when it resolves. */
@@ -172,7 +141,7 @@ export class UnifiedPerformanceMonitor {
     if (typeof fn !== 'function') {
       throw new EchoPerfError('EP_ERR_ARGUMENT', `registerAlertHandler: handler: got ${typeof fn}; expected a function`);
     }
-    this._dispatcher.register(fn);
+    this._p.dispatcher.register(fn);
   }
 
   /** Called after every tick with the new snapshot and the alert events it raised. */
@@ -191,7 +160,7 @@ export class UnifiedPerformanceMonitor {
 
   /** Alerts firing now. */
   firingAlerts(): PerformanceAlert[] {
-    return this._alerts.firing();
+    return this._p.alerts.firing();
   }
 
   /** Incidents that started within the last `hours`, plus any still firing. */
@@ -199,7 +168,7 @@ export class UnifiedPerformanceMonitor {
     if (!(typeof hours === 'number' && hours >= 0)) {
       throw new EchoPerfError('EP_ERR_ARGUMENT', `getRecentAlerts: hours: got ${String(hours)}; expected a number >= 0`);
     }
-    return this._alerts.since(this._clock.now() - hours * 3_600_000);
+    return this._p.alerts.since(this._clock.now() - hours * 3_600_000);
   }
 
   /**
@@ -208,7 +177,7 @@ export class UnifiedPerformanceMonitor {
    * a second time, and resolve as usual. Call before the first tick.
    */
   restoreAlerts(records: readonly unknown[]): RestoreResult {
-    return this._alerts.restore(records);
+    return this._p.alerts.restore(records);
   }
 
   getPerformanceSummary(): PerformanceSummary {
@@ -230,7 +199,7 @@ export class UnifiedPerformanceMonitor {
 
   /** Per collector: status (pending, ok, error, timeout), last error, last duration. */
   collectorStatus(): Record<string, CollectorSummary> {
-    return collectorSummaries(this.componentCollectors, this._runner.statuses());
+    return collectorSummaries(this.componentCollectors, this._p.runner.statuses());
   }
 
   /**
@@ -240,7 +209,7 @@ export class UnifiedPerformanceMonitor {
    * The component appears in `componentCollectors` on its first push.
    */
   acceptPush(component: string, body: string, contentType: string): PushResult {
-    return this._push.ingest(this.componentCollectors, this._clock.now(), component, body, contentType);
+    return this._p.push.ingest(this.componentCollectors, this._clock.now(), component, body, contentType);
   }
 
   /**
@@ -257,7 +226,7 @@ export class UnifiedPerformanceMonitor {
 
   /** Per component (collectors, pushed and pulled components, scrape targets): active, stale, down, disabled or pending. */
   componentStates(): Record<string, ComponentState> {
-    return componentStates(this.config, this.componentCollectors, this._runner.statuses(), this._pipeline.freshness, this.scrapes.statuses());
+    return componentStates(this.config, this.componentCollectors, this._p.runner.statuses(), this._p.pipeline.freshness, this.scrapes.statuses());
   }
 
   /** Writes `{ timestamp, metrics, alerts }` (the seed's file) atomically: temp file + rename. */
@@ -271,44 +240,28 @@ export class UnifiedPerformanceMonitor {
    * Useful for embedding without the loop, and for tests.
    */
   async collectNow(): Promise<PerformanceMetrics> {
-    await this._loop.runNow(() => this.scrapes.scrapeAll());
+    await this._p.loop.runNow(() => this.scrapes.scrapeAll());
     return this.getCurrentMetrics() ?? emptySnapshot(this._clock.now());
   }
 
   /** Whether the loop is alive: monitoring, and a tick completed recently (see TickLoop.health). */
   tickHealth(): TickHealth {
-    return this._loop.health();
+    return this._p.loop.health();
   }
 
   /** Resolves once queued alert events reached every handler. */
   flushAlerts(): Promise<void> {
-    return this._dispatcher.flush();
+    return this._p.dispatcher.flush();
   }
 
-  /**
-   * The current state, as `/metrics` shows it (internal names; the export
-   * table renames them), read from the store: what each collector produced in
-   * the last tick, the last tick's engine metrics, self-metrics, target health,
-   * and ALERTS.
-   */
+  /** The current state, as `/metrics` shows it, in internal names (monitor/currentState.ts). */
   currentSamples(at: number = this._clock.now()): Sample[] {
-    const out: Sample[] = [];
-    const cols = this.store.collections;
-    for (const name of this.componentCollectors.keys()) {
-      const c = cols.get(collectorSource(name));
-      if (c !== undefined) for (const s of this.store.samples(c)) out.push(s);
-    }
-    const engines = cols.get(ENGINES_SOURCE);
-    if (engines !== undefined) for (const s of this.store.samples(engines)) out.push(s);
-    for (const s of this.selfSamples(at)) out.push(s);
-    for (const s of targetHealthSamples(this.store, Object.values(this.scrapes.statuses()), at)) out.push(s);
-    for (const s of this._alerts.series(at)) out.push(s);
-    return out;
+    return currentSamples(this._p, at);
   }
 
   /** The monitor's own health as samples (Prometheus naming). */
   selfSamples(at: number = this._clock.now()): Sample[] {
-    return selfSamples({ runner: this._runner, push: this._push, loop: this._loop, store: this.store, alerts: this._alerts, dispatcher: this._dispatcher }, at);
+    return selfSamples(this._p, at);
   }
 
   private _timeoutMs(): number {
@@ -319,7 +272,7 @@ export class UnifiedPerformanceMonitor {
   private async _tick(at: number, current: () => boolean): Promise<boolean> {
     let outputs: Map<string, Sample[]>;
     try {
-      outputs = await this._runner.runTick(at, this.componentCollectors);
+      outputs = await this._p.runner.runTick(at, this.componentCollectors);
     } catch (e) {
       this._logger.error(`collection failed: ${describeError(e)}`);
       return false;
@@ -335,15 +288,15 @@ export class UnifiedPerformanceMonitor {
 
   private _process(at: number, outputs: ReadonlyMap<string, Sample[]>): void {
     const batches: CollectedBatch[] = [];
-    for (const [source, samples] of outputs) batches.push({ source, samples, ...this._registry.originOf(source) });
-    this._push.forgetSilent(at, this.componentCollectors);
-    const { snapshot, findings } = this._pipeline.evaluate(at, batches);
-    const events = this._alerts.apply(at, findings);
-    this._dispatcher.dispatch(events);
+    for (const [source, samples] of outputs) batches.push({ source, samples, ...this._p.registry.originOf(source) });
+    this._p.push.forgetSilent(at, this.componentCollectors);
+    const { snapshot, findings } = this._p.pipeline.evaluate(at, batches);
+    const events = this._p.alerts.apply(at, findings);
+    this._p.dispatcher.dispatch(events);
     this.store.append(this.selfSamples(at), { meta: { origin: 'self' } });
     // Series that stopped reporting leave the store after Prometheus's 5-minute staleness period
     // (history series only once no snapshot in metricsHistory refers to them).
-    if (this._loop.ticks % 30 === 0) this.store.evictOlderThan(at - this._evictAfterMs, (this.metricsHistory.oldestAt() ?? at) - STALE_MS);
+    if (this._p.loop.ticks % 30 === 0) this.store.evictOlderThan(at - this._p.evictAfterMs, (this.metricsHistory.oldestAt() ?? at) - STALE_MS);
     for (const l of this._tickListeners) {
       try {
         l(snapshot, events);

@@ -5,6 +5,7 @@
  * interface (the persistent tier is to its right only in time, not in the
  * pipeline), so `store/series.ts` imports nothing of the tier that implements it.
  */
+import { EchoPerfError } from '../core/errors.js';
 import type { Labels, MetricType } from '../core/types.js';
 
 /** Who and what a series is, as the persistent tier indexes it. */
@@ -30,4 +31,17 @@ export interface SeriesDescriptor {
 export interface SeriesPersistence {
   defineSeries(id: number, d: SeriesDescriptor): void;
   append(id: number, t: number, v: number): void;
+}
+
+/** Checks a descriptor read back from a persistent tier (hostile until checked). */
+export function checkDescriptor(d: SeriesDescriptor): void {
+  const bad = (field: string, value: unknown, expected: string): never => {
+    throw new EchoPerfError('EP_ERR_ARGUMENT', `load: descriptor.${field}: got ${JSON.stringify(value)?.slice(0, 100)}; expected ${expected}`);
+  };
+  if (typeof d !== 'object' || d === null) bad('', d, 'an object');
+  if (typeof d.name !== 'string' || d.name === '') bad('name', d.name, 'a non-empty string');
+  if (typeof d.labels !== 'object' || d.labels === null) bad('labels', d.labels, 'an object of label name → string');
+  for (const k of Object.keys(d.labels)) if (typeof d.labels[k] !== 'string') bad(`labels.${k}`, d.labels[k], 'a string');
+  if (d.origin !== undefined && typeof d.origin !== 'string') bad('origin', d.origin, 'a string');
+  if (typeof d.key !== 'string') bad('key', d.key, 'a string (the series key)');
 }

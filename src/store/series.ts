@@ -17,7 +17,8 @@ import { EchoPerfError } from '../core/errors.js';
 import { matchesLabels, seriesKey } from '../core/labels.js';
 import type { Labels, Sample } from '../core/types.js';
 import { LatestCollections } from './collections.js';
-import type { SeriesDescriptor, SeriesPersistence } from './persistence.js';
+import { checkDescriptor, type SeriesDescriptor, type SeriesPersistence } from './persistence.js';
+import { SeriesIndex } from './seriesIndex.js';
 import type { RefList, Refs } from './refs.js';
 import { SeriesTable, type SeriesDepth, type SeriesMeta } from './seriesTable.js';
 
@@ -73,31 +74,21 @@ export class SeriesStore implements SeriesReader {
   /** What each source produced in its latest collection. */
   readonly collections = new LatestCollections();
   private readonly _t: SeriesTable;
-  private readonly _byKey = new Map<string, number>();
-  /** Evicted series by key, oldest first: they get their id back if they return. */
-  private readonly _retired = new Map<string, number>();
-  private readonly _byName = new Map<string, Set<number>>();
+  private readonly _index: SeriesIndex;
   private readonly _dropped = { own: 0, external: 0 };
   private _outOfOrder = 0;
-  private _externalSeries = 0;
-  private readonly _maxSeries: number;
-  private readonly _maxExternal: number;
   private readonly _windowCapacity: number;
-  private _persist: SeriesPersistence | undefined;
-  /** Per id: whether the attached persistence has its descriptor. */
-  private _defined = new Uint8Array(0);
 
   constructor(opts: SeriesStoreOptions) {
-    this._maxSeries = opts.maxSeries;
     const reserved = Math.min(opts.reservedSeries ?? defaultReservedSeries(opts.maxSeries), opts.maxSeries);
-    this._maxExternal = opts.maxSeries - reserved;
     this._windowCapacity = opts.capacity;
     // Held and retired series each stay below maxSeries: ids stay below twice that.
     this._t = new SeriesTable(opts.capacity, Math.max(opts.capacity, opts.historyCapacity ?? opts.capacity), 2 * opts.maxSeries);
+    this._index = new SeriesIndex(this._t, opts.maxSeries, opts.maxSeries - reserved);
   }
 
   get seriesCount(): number {
-    return this._byKey.size;
+    return this._index.byKey.size;
   }
 
   /** Samples refused because they were older than their series' newest (or not a time). */
@@ -107,7 +98,7 @@ export class SeriesStore implements SeriesReader {
 
   /** Series created by external samples (at most `maxSeries - reservedSeries`). */
   get externalSeriesCount(): number {
-    return this._externalSeries;
+    return this._index.externalCount;
   }
 
   /** Samples refused because the series cap (or, for external samples, the external budget) was reached. */
@@ -155,7 +146,7 @@ export class SeriesStore implements SeriesReader {
     const refs = o.refs;
     for (const s of samples) {
       const meta = o.metaOf !== undefined ? o.metaOf(s.name) : o.meta;
-      const id = this._resolve(s.name, s.labels, budget === 'external', depth, meta);
+      const id = this._index.resolve(s.name, s.labels, budget === 'external', depth, meta);
       if (id < 0) {
         this._dropped[budget]++;
         continue;
@@ -170,7 +161,7 @@ export class SeriesStore implements SeriesReader {
    * is no room. For writers that keep ids and append through `appendId`.
    */
   resolve(name: string, labels: Labels, opts: Omit<AppendOptions, 'refs' | 'metaOf'> = {}): number {
-    return this._resolve(name, labels, opts.budget === 'external', opts.depth === 'history' ? 1 : 0, opts.meta);
+    return this._index.resolve(name, labels, opts.budget === 'external', opts.depth === 'history' ? 1 : 0, opts.meta);
   }
 
   /**
@@ -186,7 +177,7 @@ export class SeriesStore implements SeriesReader {
     const last = t0.lastT[id]!;
     const seq = t0.write(id, ms, v);
     if (seq < 0) this._outOfOrder++;
-    else if (ms > last && this._persist !== undefined) this._persist.append(id, ms, v);
+    else if (ms > last) this._index.persistence?.append(id, ms, v);
     return seq;
   }
 
@@ -195,9 +186,7 @@ export class SeriesStore implements SeriesReader {
    * new one) and every sample accepted from now on. One persistence at a time.
    */
   attach(p: SeriesPersistence): void {
-    this._persist = p;
-    this._defined = new Uint8Array(this._t.idCap);
-    for (const id of this._byKey.values()) this._define(id);
+    this._index.attach(p);
   }
 
   /**
@@ -215,7 +204,7 @@ export class SeriesStore implements SeriesReader {
     const origin = d.origin;
     const external = origin !== undefined && /^(target|push|pull):/.test(origin);
     const meta: SeriesMeta = { type: d.type, help: d.help, unit: d.unit, origin };
-    const id = this._resolve(d.name, d.labels, external, origin?.startsWith('target:') === true || origin === 'self' ? 0 : 1, meta);
+    const id = this._index.resolve(d.name, d.labels, external, origin?.startsWith('target:') === true || origin === 'self' ? 0 : 1, meta);
     if (id < 0) return 0;
     // Written to the table directly: these samples come from the persistence.
     let n = 0;
@@ -267,13 +256,13 @@ export class SeriesStore implements SeriesReader {
 
   /** The held series' id for a name and labels, or -1. */
   idOf(name: string, labels: Labels): number {
-    return this._byKey.get(seriesKey(name, labels)) ?? -1;
+    return this._index.byKey.get(seriesKey(name, labels)) ?? -1;
   }
 
   /** The newest sample of every series named `name` whose labels include `match`. */
   latest(name: string, match?: Labels): Sample[] {
     const out: Sample[] = [];
-    for (const id of this._byName.get(name) ?? []) {
+    for (const id of this._index.named(name)) {
       if (this._t.size[id] === 0 || !matchesLabels(this._t.labels[id]!, match)) continue;
       const back = this._t.newestBack(id);
       out.push({ name, labels: this._t.labels[id]!, t: this._t.timeBack(id, back), v: this._t.valueBack(id, back) });
@@ -291,7 +280,7 @@ export class SeriesStore implements SeriesReader {
   rangeSeries(name: string, match: Labels | undefined, from: number, to: number): SeriesPoints[] {
     const out: SeriesPoints[] = [];
     const t = this._t;
-    for (const id of this._byName.get(name) ?? []) {
+    for (const id of this._index.named(name)) {
       if (!matchesLabels(t.labels[id]!, match)) continue;
       const points: { t: number; v: number }[] = [];
       for (let back = t.size[id]!; back >= 1; back--) {
@@ -305,7 +294,7 @@ export class SeriesStore implements SeriesReader {
 
   /** Every series' newest sample. */
   *latestAll(): IterableIterator<Sample> {
-    for (const id of this._byKey.values()) {
+    for (const id of this._index.byKey.values()) {
       if (this._t.size[id] === 0) continue;
       const back = this._t.newestBack(id);
       yield { name: this._t.names[id]!, labels: this._t.labels[id]!, t: this._t.timeBack(id, back), v: this._t.valueBack(id, back) };
@@ -321,66 +310,12 @@ export class SeriesStore implements SeriesReader {
     let n = 0;
     const t = this._t;
     const historyLimit = Math.min(before, historyBefore);
-    for (const [key, id] of this._byKey) {
+    for (const [key, id] of this._index.byKey) {
       const limit = t.depth[id] === 1 ? historyLimit : before;
       if (t.size[id] !== 0 && t.lastT[id]! >= limit) continue;
-      t.release(id);
-      this._byKey.delete(key);
-      this._retired.set(key, id);
-      const set = this._byName.get(t.names[id]!);
-      set?.delete(id);
-      if (set?.size === 0) this._byName.delete(t.names[id]!);
-      if (t.external[id] === 1) this._externalSeries--;
+      this._index.retire(key, id);
       n++;
     }
     return n;
   }
-
-  private _resolve(name: string, labels: Labels, external: boolean, depth: number, meta: SeriesMeta | undefined): number {
-    const key = seriesKey(name, labels);
-    const held = this._byKey.get(key);
-    if (held !== undefined) {
-      if (meta !== undefined) this._t.metas[held] = meta;
-      return held;
-    }
-    if (this._byKey.size >= this._maxSeries || (external && this._externalSeries >= this._maxExternal)) return -1;
-    let id = this._retired.get(key);
-    let renamed = false;
-    if (id !== undefined) this._retired.delete(key);
-    else {
-      id = this._t.freshId();
-      if (id < 0) {
-        // Every id was handed out: the series retired longest ago gives up its id.
-        const [oldKey, oldId] = this._retired.entries().next().value as [string, number];
-        this._retired.delete(oldKey);
-        id = oldId;
-      }
-      renamed = true;
-    }
-    this._t.hold(id, name, labels, key, depth, external, meta);
-    this._byKey.set(key, id);
-    let set = this._byName.get(name);
-    if (set === undefined) this._byName.set(name, (set = new Set()));
-    set.add(id);
-    if (external) this._externalSeries++;
-    if (this._persist !== undefined && (renamed || this._defined[id] === 0)) this._define(id);
-    return id;
-  }
-
-  private _define(id: number): void {
-    this._defined[id] = 1;
-    this._persist!.defineSeries(id, this._t.descriptor(id));
-  }
-}
-
-function checkDescriptor(d: SeriesDescriptor): void {
-  const bad = (field: string, value: unknown, expected: string): never => {
-    throw new EchoPerfError('EP_ERR_ARGUMENT', `load: descriptor.${field}: got ${JSON.stringify(value)?.slice(0, 100)}; expected ${expected}`);
-  };
-  if (typeof d !== 'object' || d === null) bad('', d, 'an object');
-  if (typeof d.name !== 'string' || d.name === '') bad('name', d.name, 'a non-empty string');
-  if (typeof d.labels !== 'object' || d.labels === null) bad('labels', d.labels, 'an object of label name → string');
-  for (const k of Object.keys(d.labels)) if (typeof d.labels[k] !== 'string') bad(`labels.${k}`, d.labels[k], 'a string');
-  if (d.origin !== undefined && typeof d.origin !== 'string') bad('origin', d.origin, 'a string');
-  if (typeof d.key !== 'string') bad('key', d.key, 'a string (the series key)');
 }
