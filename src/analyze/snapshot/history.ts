@@ -71,6 +71,18 @@ export class SnapshotHistory implements Iterable<PerformanceMetrics> {
     return this._ticks.dropped;
   }
 
+  /** Bytes of references the ticks hold (id lists counted once however many ticks share them). */
+  get bytes(): number {
+    const ids = new Set<Int32Array>();
+    let n = 0;
+    for (const t of this._ticks) {
+      n += t.seqs.byteLength;
+      if (!ids.has(t.ids)) ids.add(t.ids);
+    }
+    for (const a of ids) n += a.byteLength;
+    return n;
+  }
+
   /** Time of the oldest tick kept (samples it refers to must stay in the store). */
   oldestAt(): number | undefined {
     return this._ticks.at(0)?.at;

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MemoryLogger } from '../core/logger.js';
+import { AlertSeverity } from '../core/severity.js';
+import type { Finding } from '../analyze/finding.js';
+import { AlertLog } from './log.js';
+
+const hot = (value: number): Finding => ({
+  key: 'threshold:cpu_usage:host',
+  kind: 'threshold',
+  severity: AlertSeverity.WARNING,
+  component: 'host',
+  metric: 'cpu_usage',
+  value,
+  threshold: 85,
+  message: `High CPU usage: ${value}% > 85%`,
+  metadata: { op: 'max' },
+});
+
+test('one record per incident: fired, updated while it holds, resolved; ALERTS while firing', () => {
+  const log = new AlertLog(10, new MemoryLogger());
+  assert.deepEqual(log.apply(1000, [hot(90)]).map((e) => e.status), ['firing']);
+  assert.deepEqual(log.apply(2000, [hot(99)]), []);
+  assert.equal(log.history.at(-1)!.metadata['worstValue'], 99);
+  assert.deepEqual(log.series(2000).map((s) => s.labels['alertname']), ['HighCpuUsage']);
+  assert.deepEqual(log.apply(3000, []).map((e) => [e.status, e.endsAt]), [['resolved', 3000]]);
+  assert.equal(log.history.length, 1);
+  assert.deepEqual(log.since(0).map((a) => a.status), ['resolved']);
+  assert.deepEqual(log.since(5000), []);
+});
+
+test('restore after a restart: a firing incident fires on without a new event, and resolves with one', () => {
+  const before = new AlertLog(10, new MemoryLogger());
+  before.apply(1000, [hot(95)]);
+  const kept = JSON.parse(JSON.stringify(before.history.toArray())) as unknown[];
+
+  const after = new AlertLog(10, new MemoryLogger());
+  assert.deepEqual(after.restore(kept), { restored: 1, problems: [] });
+  assert.deepEqual(after.firing().map((a) => a.fingerprint), ['threshold:cpu_usage:host']);
+  assert.deepEqual(after.apply(5000, [hot(96)]), [], 'still firing: nobody is told again');
+  assert.equal(after.history.length, 1);
+  assert.equal(after.history.at(0)!.metadata['worstValue'], 96);
+  const resolved = after.apply(6000, []);
+  assert.deepEqual(resolved.map((e) => [e.status, e.id, e.timestamp]), [['resolved', before.history.at(0)!.id, 1000]]);
+});
+
+test('restore skips bad records, each named with its field, and keeps at most the history length', () => {
+  const log = new AlertLog(2, new MemoryLogger());
+  const good = { id: 'a', fingerprint: 'f', kind: 'threshold', severity: 'warning', component: 'c', metric: 'm', currentValue: 1, threshold: 0, message: 'x', timestamp: 1, status: 'resolved', endsAt: 2, metadata: {} };
+  const r = log.restore([
+    good,
+    { ...good, id: 'b', severity: 'loud' },
+    { ...good, id: 'c', status: 'firing', endsAt: undefined },
+    { ...good, id: 'd', status: 'firing', endsAt: undefined },
+    'x'.repeat(500),
+  ]);
+  assert.equal(r.restored, 1, 'only the last two records fit a history of 2; of those, one is refused');
+  assert.deepEqual(r.problems.length, 1);
+  assert.match(r.problems[0]!, /^records\[4\]: got "x{100}…"; expected an alert record object$/);
+  const all = new AlertLog(10, new MemoryLogger()).restore([good, { ...good, id: 'b', severity: 'loud' }, { ...good, id: 'c', status: 'firing', endsAt: undefined }, { ...good, id: 'd', status: 'firing', endsAt: undefined }, { ...good, timestamp: 'soon' }]);
+  assert.deepEqual(all.problems, [
+    'records[1].severity: got "loud"; expected one of info, warning, critical',
+    'records[3].fingerprint: got "f"; expected one firing incident per fingerprint',
+    'records[4].timestamp: got "soon"; expected a time in ms since the epoch',
+  ]);
+  assert.equal(all.restored, 2);
+});
