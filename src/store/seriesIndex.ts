@@ -48,6 +48,9 @@ export class SeriesIndex {
       return held;
     }
     if (this.byKey.size >= this._maxSeries || (external && this._external >= this._maxExternal)) return -1;
+    // A key built by concatenation is a tree of string pieces (about 440 bytes for a 60-character
+    // key); reading a character makes V8 flatten it to one piece (about 90), and it is kept for good.
+    key.charCodeAt(0);
     let id = this._retired.get(key);
     let renamed = false;
     if (id !== undefined) this._retired.delete(key);
