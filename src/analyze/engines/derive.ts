@@ -36,7 +36,7 @@ export const STALE_AFTER_INTERVALS = 2;
 
 /**
  * The unified metrics of every engine at `at`, over [at − windowMs, at].
- * @example deriveEngineMetrics(store, [{ name: 'vllm-a', families: target.families }], now, 60_000)
+ * @example deriveEngineMetrics(store, [{ name: 'vllm-a', families: store.collections.families('target:vllm-a').families }], now, 60_000)
  */
 export function deriveEngineMetrics(read: SeriesReader, engines: Iterable<EngineSource>, at: number, windowMs: number): Sample[] {
   const out: Sample[] = [];

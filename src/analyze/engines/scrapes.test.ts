@@ -75,7 +75,7 @@ export function newStore(): SeriesStore {
   return new SeriesStore({ capacity: 16, maxSeries: 20_000 });
 }
 
-/** Family name → type, as ScrapeTarget.families holds it. */
+/** Family name → type, as a page's families in the store's latest collections hold it. */
 export function familyTypes(families: readonly MetricFamily[]): Map<string, { type: MetricType }> {
   return new Map(families.map((f) => [f.name, { type: f.type }]));
 }
