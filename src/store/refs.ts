@@ -52,24 +52,10 @@ export class RefList {
     this._n = 0;
   }
 
-  /**
-   * The references as exact-size arrays. `sameIds` is a previous result whose
-   * id list is reused when equal: ticks mostly see the same series in the same
-   * order, so a history of them keeps one id list for many ticks.
-   */
-  freeze(sameIds?: Refs): Refs {
+  /** The references as exact-size arrays (a history shares equal id lists between ticks itself). */
+  freeze(): Refs {
     const n = this._n;
     if (n === 0) return NO_REFS;
-    let ids: Int32Array | undefined;
-    if (sameIds !== undefined && sameIds.ids.length === n) {
-      ids = sameIds.ids;
-      for (let i = 0; i < n; i++) {
-        if (ids[i] !== this._ids[i]) {
-          ids = undefined;
-          break;
-        }
-      }
-    }
-    return { ids: ids ?? this._ids.slice(0, n), seqs: this._seqs.slice(0, n) };
+    return { ids: this._ids.slice(0, n), seqs: this._seqs.slice(0, n) };
   }
 }
