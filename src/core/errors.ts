@@ -24,6 +24,8 @@ export const ErrorCodes = {
   EP_ERR_EXPOSITION_LIMIT: 'EP_ERR_EXPOSITION_LIMIT',
   /** A command-line argument is missing or malformed. */
   EP_ERR_CLI_USAGE: 'EP_ERR_CLI_USAGE',
+  /** Stored data (a compressed chunk) is truncated, damaged or of an unknown format version. */
+  EP_ERR_STORE_CORRUPT: 'EP_ERR_STORE_CORRUPT',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
