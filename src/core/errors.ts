@@ -30,6 +30,8 @@ export const ErrorCodes = {
   EP_ERR_STORE_VERSION: 'EP_ERR_STORE_VERSION',
   /** The data dir or its database cannot be created or opened. */
   EP_ERR_STORE_OPEN: 'EP_ERR_STORE_OPEN',
+  /** Stored data (a compressed chunk) is truncated, damaged or of an unknown format version. */
+  EP_ERR_STORE_CORRUPT: 'EP_ERR_STORE_CORRUPT',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
