@@ -1,0 +1,82 @@
+/**
+ * @module store/disk/seriesRows
+ * The `series` table's rows as descriptors, and the reads of stored chunks
+ * that both the writer thread and read-only readers share.
+ */
+import { setLabel } from '../../core/labels.js';
+import type { Labels, MetricType } from '../../core/types.js';
+import { decodeChunk } from '../chunks/index.js';
+import type { SeriesDescriptor } from '../persistence.js';
+import { stmt, type Db } from './schema.js';
+import { MAX_SPAN_MS, TABLE } from './tiers.js';
+import type { Tier } from './types.js';
+
+export interface SeriesRow {
+  id: number;
+  key: string;
+  name: string;
+  labels: string;
+  type: string | null;
+  help: string | null;
+  unit: string | null;
+  origin: string | null;
+}
+
+/** Labels from their stored JSON; `__proto__` stays an own label (JSON.parse keeps it as data). */
+export function parseLabels(json: string): Labels {
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(parsed)) {
+    const v = parsed[k];
+    if (typeof v === 'string') setLabel(out, k, v);
+  }
+  return out;
+}
+
+export function descriptorOf(row: SeriesRow): SeriesDescriptor {
+  const d: SeriesDescriptor = { key: row.key, name: row.name, labels: parseLabels(row.labels) };
+  if (row.type !== null) d.type = row.type as MetricType;
+  if (row.help !== null) d.help = row.help;
+  if (row.unit !== null) d.unit = row.unit;
+  if (row.origin !== null) d.origin = row.origin;
+  return d;
+}
+
+/** A growable pair of float64 columns: decoded points without per-point objects. */
+export class Points {
+  t = new Float64Array(256);
+  v = new Float64Array(256);
+  n = 0;
+
+  push(t: number, v: number): void {
+    if (this.n === this.t.length) {
+      const t2 = new Float64Array(this.n * 2);
+      const v2 = new Float64Array(this.n * 2);
+      t2.set(this.t);
+      v2.set(this.v);
+      this.t = t2;
+      this.v = v2;
+    }
+    this.t[this.n] = t;
+    this.v[this.n++] = v;
+  }
+
+  /** Exact-length copies (transferable). */
+  trimmed(): { t: Float64Array; v: Float64Array } {
+    return { t: this.t.slice(0, this.n), v: this.v.slice(0, this.n) };
+  }
+}
+
+interface ChunkRow {
+  start_t: number;
+  data: Uint8Array;
+}
+
+/** Decoded chunks of one series that may hold a point in [from, to], oldest first. */
+export function chunksBetween(db: Db, tier: Tier, seriesId: number, from: number, to: number): { t: Float64Array; columns: Float64Array[] }[] {
+  const rows = stmt(
+    db,
+    `SELECT start_t, data FROM ${TABLE[tier]} WHERE series_id = ? AND start_t > ? AND start_t <= ? AND end_t >= ? ORDER BY start_t`,
+  ).all(seriesId, from - MAX_SPAN_MS[tier], to, from) as ChunkRow[];
+  return rows.map((r) => decodeChunk(r.data));
+}
