@@ -120,7 +120,8 @@ export class DiskStore implements SeriesPersistence {
 
   /** Commits everything buffered; resolves once the writer has tried (see `health()` for the outcome). */
   flush(): Promise<void> {
-    if (this._closing !== undefined || this._worker === undefined) return Promise.resolve();
+    if (this._closing !== undefined) return Promise.resolve();
+    if (this._worker === undefined) this._startWorker();
     const batches = this._buf.takeAll();
     const m: ToWorker = { type: 'flush', seq: ++this._seq, now: this._o.clock.now(), defs: this._defs.splice(0), batches, alerts: this._alerts };
     this._alerts = undefined;
@@ -137,7 +138,8 @@ export class DiskStore implements SeriesPersistence {
   async query(q: StoreQuery): Promise<QueryResult> {
     const vq = validateQuery(q);
     await this.flush();
-    if (this._closing !== undefined || this._worker === undefined) throw this._closedError();
+    if (this._closing !== undefined) throw this._closedError();
+    if (this._worker === undefined) throw new EchoPerfError('EP_ERR_STORE_OPEN', `the store writer thread for ${this._o.dataDir} is not running: ${this._w.error ?? 'it stopped'}`);
     const seq = ++this._seq;
     const r = this._request(seq);
     this._post({ type: 'query', seq, now: this._o.clock.now(), q: vq }, []);
@@ -195,12 +197,16 @@ export class DiskStore implements SeriesPersistence {
   }
 
   private _post(m: ToWorker, batches: Batch[]): void {
+    if (this._worker === undefined) {
+      for (const b of batches) this._lost += b.n - b.off;
+      return;
+    }
     const transfer: ArrayBuffer[] = [];
     for (const b of batches) {
       this._inFlight += b.n - b.off;
       transfer.push(b.ids.buffer as ArrayBuffer, b.ts.buffer as ArrayBuffer, b.vs.buffer as ArrayBuffer);
     }
-    this._worker!.postMessage(m, transfer);
+    this._worker.postMessage(m, transfer);
   }
 
   private _request(seq: number): Promise<ColumnResult | undefined> {
@@ -235,10 +241,8 @@ export class DiskStore implements SeriesPersistence {
       this._inFlight = 0;
       this._w = { ...this._w, pending: 0 };
       for (const seq of [...this._waiting.keys()]) this._settle(seq, (r) => r.fail(new Error('the store writer thread stopped')));
-      if (this._closing === undefined) {
-        this._o.logger.warn('store: the writer thread stopped; starting a new one');
-        this._startWorker();
-      }
+      // A new thread starts with the next flush: at most one start per flush interval.
+      if (this._closing === undefined) this._o.logger.warn('store: the writer thread stopped; a new one starts with the next flush');
     });
     this._worker = w;
   }

@@ -10,9 +10,29 @@ import { Worker } from 'node:worker_threads';
 import type { WorkerInit } from './protocol.js';
 
 export function spawnWriter(init: WorkerInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./writer.worker.js', import.meta.url), { workerData: init });
+  const execArgv = threadExecArgv(process.execArgv);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./writer.worker.js', import.meta.url), { workerData: init, execArgv });
   const loader = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./writer.worker.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData: init });
+  return new Worker(code, { eval: true, workerData: init, execArgv });
+}
+
+/**
+ * The process's Node flags, less those about how the main entry is read
+ * (`node --input-type=module -e ...`): a thread inherits them, and Node
+ * refuses to start a thread from a file with them.
+ */
+export function threadExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--input-type=')) continue;
+    if (a === '--input-type') {
+      i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
 }
