@@ -134,15 +134,19 @@ export class DiskStore implements SeriesPersistence {
     return done;
   }
 
-  /** Runs in the writer thread after a flush, so it sees every sample appended before the call. */
+  /**
+   * Runs in the writer thread, which first commits what was appended before
+   * the call, so the answer includes it (while the disk fails, only what is
+   * on disk is answered).
+   */
   async query(q: StoreQuery): Promise<QueryResult> {
     const vq = validateQuery(q);
-    await this.flush();
     if (this._closing !== undefined) throw this._closedError();
-    if (this._worker === undefined) throw new EchoPerfError('EP_ERR_STORE_OPEN', `the store writer thread for ${this._o.dataDir} is not running: ${this._w.error ?? 'it stopped'}`);
+    if (this._worker === undefined) this._startWorker();
     const seq = ++this._seq;
     const r = this._request(seq);
-    this._post({ type: 'query', seq, now: this._o.clock.now(), q: vq }, []);
+    const batches = this._buf.takeAll();
+    this._post({ type: 'query', seq, now: this._o.clock.now(), defs: this._defs.splice(0), batches, q: vq }, batches);
     return toPoints((await r)!);
   }
 

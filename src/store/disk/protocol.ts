@@ -27,7 +27,7 @@ export type Def = [id: number, d: SeriesDescriptor];
 export type ToWorker =
   | { type: 'samples'; now: number; defs: Def[]; batch: Batch }
   | { type: 'flush'; seq: number; now: number; defs: Def[]; batches: Batch[]; alerts: [string, string][] | undefined }
-  | { type: 'query'; seq: number; now: number; q: StoreQuery }
+  | { type: 'query'; seq: number; now: number; defs: Def[]; batches: Batch[]; q: StoreQuery }
   | { type: 'close'; seq: number; now: number };
 
 export interface WriterStatus {

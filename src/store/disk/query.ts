@@ -7,6 +7,7 @@
 import { EchoPerfError } from '../../core/errors.js';
 import { matchesLabels } from '../../core/labels.js';
 import type { Labels } from '../../core/types.js';
+import type { DecodedChunkCache } from './chunkCache.js';
 import { readState } from './rollup.js';
 import { stmt, type Db } from './schema.js';
 import { Points, chunksBetween, parseLabels } from './seriesRows.js';
@@ -91,8 +92,8 @@ interface IdRow {
   labels: string;
 }
 
-/** Runs a validated query against `db` as of `now` (which picks the tier). */
-export function runQuery(db: Db, q: StoreQuery, now: number, retention: RetentionMs): ColumnResult {
+/** Runs a validated query against `db` as of `now` (which picks the tier); `cache` keeps decoded chunks between calls. */
+export function runQuery(db: Db, q: StoreQuery, now: number, retention: RetentionMs, cache?: DecodedChunkCache): ColumnResult {
   const tier = tierFor(q.start, now, retention);
   const rows = stmt(db, `SELECT id, labels FROM series WHERE name = ? ORDER BY id`).all(q.name) as IdRow[];
   const series: ColumnSeries[] = [];
@@ -103,7 +104,7 @@ export function runQuery(db: Db, q: StoreQuery, now: number, retention: Retentio
     if (series.length >= MAX_QUERY_SERIES) {
       throw bad('labels', q.labels, `a selection of at most ${MAX_QUERY_SERIES} series of ${q.name} (more match)`);
     }
-    const p = tier === 'raw' ? rawPoints(db, row.id, q) : rollupPoints(db, tier, row.id, q);
+    const p = tier === 'raw' ? rawPoints(db, row.id, q, cache) : rollupPoints(db, tier, row.id, q, cache);
     if (p.n === 0) continue;
     budget.points -= p.n;
     if (budget.points < 0) {
@@ -114,10 +115,10 @@ export function runQuery(db: Db, q: StoreQuery, now: number, retention: Retentio
   return { tier, series };
 }
 
-function rawPoints(db: Db, id: number, q: StoreQuery): Points {
+function rawPoints(db: Db, id: number, q: StoreQuery, cache: DecodedChunkCache | undefined): Points {
   const from = q.step === undefined ? q.start : q.start - LOOKBACK_MS;
   const out = new Points();
-  const chunks = chunksBetween(db, 'raw', id, from, q.end);
+  const chunks = chunksBetween(db, 'raw', id, from, q.end, cache);
   if (q.step === undefined) {
     for (const c of chunks) {
       const v = c.columns[0]!;
@@ -148,50 +149,51 @@ function rawPoints(db: Db, id: number, q: StoreQuery): Points {
   return out;
 }
 
-/** Buckets of a rollup tier as (start, sum, count) columns, the still-open bucket last. */
-function buckets(db: Db, tier: 'minute' | 'hour', id: number, from: number, to: number): Points[] {
-  const starts = new Points();
-  const sums = new Points();
-  for (const c of chunksBetween(db, tier, id, from, to)) {
-    const [, , sum, count] = c.columns;
+/** Buckets of a rollup tier in [from, to], oldest first, the still-open one last: `fn(start, sum, count)`. */
+function eachBucket(db: Db, tier: 'minute' | 'hour', id: number, from: number, to: number, cache: DecodedChunkCache | undefined, fn: (t: number, sum: number, count: number) => void): void {
+  let last = -Infinity;
+  for (const c of chunksBetween(db, tier, id, from, to, cache)) {
+    const sum = c.columns[2]!;
+    const count = c.columns[3]!;
     for (let i = 0; i < c.t.length; i++) {
-      if (c.t[i]! < from || c.t[i]! > to) continue;
-      starts.push(c.t[i]!, 0);
-      sums.push(sum![i]!, count![i]!);
+      const t = c.t[i]!;
+      if (t < from || t > to) continue;
+      fn(t, sum[i]!, count[i]!);
+      last = t;
     }
   }
   const open = stmt(db, `SELECT start_t, state FROM rollup_open WHERE series_id = ? AND tier = ?`).get(id, tier) as
     | { start_t: number; state: Uint8Array }
     | undefined;
-  if (open !== undefined && open.start_t >= from && open.start_t <= to && (starts.n === 0 || open.start_t > starts.t[starts.n - 1]!)) {
+  if (open !== undefined && open.start_t >= from && open.start_t <= to && open.start_t > last) {
     const [, , sum, count] = readState(open.state);
-    if (count > 0) {
-      starts.push(open.start_t, 0);
-      sums.push(sum, count);
-    }
+    if (count > 0) fn(open.start_t, sum, count);
   }
-  return [starts, sums];
 }
 
-function rollupPoints(db: Db, tier: 'minute' | 'hour', id: number, q: StoreQuery): Points {
-  const period = PERIOD_MS[tier];
+function rollupPoints(db: Db, tier: 'minute' | 'hour', id: number, q: StoreQuery, cache: DecodedChunkCache | undefined): Points {
   const out = new Points();
   if (q.step === undefined) {
-    const [starts, sums] = buckets(db, tier, id, q.start, q.end);
-    for (let i = 0; i < starts!.n; i++) out.push(starts!.t[i]!, sums!.t[i]! / sums!.v[i]!);
+    eachBucket(db, tier, id, q.start, q.end, cache, (t, sum, count) => out.push(t, sum / count));
     return out;
   }
   // Each step's point is the mean of the buckets starting in [T - w, T): sum of sums over sum of counts.
-  const w = Math.max(q.step, period);
-  const [starts, sums] = buckets(db, tier, id, q.start - w, q.end);
+  const step = q.step;
+  const w = Math.max(step, PERIOD_MS[tier]);
+  const starts = new Points();
+  const sums = new Points();
+  eachBucket(db, tier, id, q.start - w, q.end, cache, (t, sum, count) => {
+    starts.push(t, 0);
+    sums.push(sum, count);
+  });
   let lo = 0;
-  for (let T = q.start; T <= q.end; T += q.step) {
-    while (lo < starts!.n && starts!.t[lo]! < T - w) lo++;
+  for (let T = q.start; T <= q.end; T += step) {
+    while (lo < starts.n && starts.t[lo]! < T - w) lo++;
     let sum = 0;
     let count = 0;
-    for (let i = lo; i < starts!.n && starts!.t[i]! < T; i++) {
-      sum += sums!.t[i]!;
-      count += sums!.v[i]!;
+    for (let i = lo; i < starts.n && starts.t[i]! < T; i++) {
+      sum += sums.t[i]!;
+      count += sums.v[i]!;
     }
     if (count > 0) out.push(T, sum / count);
   }

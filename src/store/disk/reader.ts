@@ -5,6 +5,7 @@
  * `echo-perf query` and other tools.
  */
 import { EchoPerfError, describeError } from '../../core/errors.js';
+import { DecodedChunkCache } from './chunkCache.js';
 import { toPoints, validateQuery, runQuery } from './query.js';
 import { dbPath, openReadonly, stmt, type Db } from './schema.js';
 import type { QueryResult, RetentionMs, StoreQuery } from './types.js';
@@ -20,6 +21,9 @@ export interface DiskReaderOptions {
 }
 
 export class DiskReader {
+  /** Decoded chunks for repeated queries (16 MiB). */
+  private readonly _cache = new DecodedChunkCache(16 * 1024 * 1024);
+
   private constructor(
     private readonly _db: Db,
     private readonly _retention: RetentionMs,
@@ -41,7 +45,7 @@ export class DiskReader {
 
   /** The stored points of `q` (see docs/storage.md for the tier and step rules). */
   query(q: StoreQuery): QueryResult {
-    return toPoints(runQuery(this._db, validateQuery(q), this._now(), this._retention));
+    return toPoints(runQuery(this._db, validateQuery(q), this._now(), this._retention, this._cache));
   }
 
   /** Names of the stored series, sorted. */

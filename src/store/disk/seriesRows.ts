@@ -5,8 +5,9 @@
  */
 import { setLabel } from '../../core/labels.js';
 import type { Labels, MetricType } from '../../core/types.js';
-import { decodeChunk } from '../chunks/index.js';
+import { decodeChunk, type DecodedChunk } from '../chunks/index.js';
 import type { SeriesDescriptor } from '../persistence.js';
+import type { DecodedChunkCache } from './chunkCache.js';
 import { stmt, type Db } from './schema.js';
 import { MAX_SPAN_MS, TABLE } from './tiers.js';
 import type { Tier } from './types.js';
@@ -69,14 +70,22 @@ export class Points {
 
 interface ChunkRow {
   start_t: number;
+  end_t: number;
+  count: number;
   data: Uint8Array;
 }
 
 /** Decoded chunks of one series that may hold a point in [from, to], oldest first. */
-export function chunksBetween(db: Db, tier: Tier, seriesId: number, from: number, to: number): { t: Float64Array; columns: Float64Array[] }[] {
+export function chunksBetween(db: Db, tier: Tier, seriesId: number, from: number, to: number, cache?: DecodedChunkCache): DecodedChunk[] {
   const rows = stmt(
     db,
-    `SELECT start_t, data FROM ${TABLE[tier]} WHERE series_id = ? AND start_t > ? AND start_t <= ? AND end_t >= ? ORDER BY start_t`,
+    `SELECT start_t, end_t, count, data FROM ${TABLE[tier]} WHERE series_id = ? AND start_t > ? AND start_t <= ? AND end_t >= ? ORDER BY start_t`,
   ).all(seriesId, from - MAX_SPAN_MS[tier], to, from) as ChunkRow[];
-  return rows.map((r) => decodeChunk(r.data));
+  return rows.map((r) => {
+    if (cache === undefined) return decodeChunk(r.data);
+    const key = `${tier}:${seriesId}:${r.start_t}:${r.end_t}:${r.count}`;
+    let d = cache.get(key);
+    if (d === undefined) cache.set(key, (d = decodeChunk(r.data)));
+    return d;
+  });
 }

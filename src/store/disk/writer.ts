@@ -59,6 +59,10 @@ export class ChunkWriter {
     return this._conn;
   }
 
+  get hasPendingDefs(): boolean {
+    return this._pendingDefs.size > 0;
+  }
+
   define(id: number, d: SeriesDescriptor): void {
     this._desc[id] = d;
     this._pendingDefs.add(id);

@@ -9,8 +9,9 @@ import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EchoPerfError, describeError } from '../../core/errors.js';
 import type { FromWorker, ToWorker, WorkerInit, WriterStatus } from './protocol.js';
+import { DecodedChunkCache } from './chunkCache.js';
 import { runQuery, type ColumnResult } from './query.js';
-import { retentionPass } from './retention.js';
+import { RETENTION_EVERY_MS, retentionPass } from './retention.js';
 import { configureWriter, stmt, type Db } from './schema.js';
 import { ChunkWriter } from './writer.js';
 
@@ -29,6 +30,10 @@ let error: string | undefined;
 let lastFlushMs: number | undefined;
 let series = 0;
 let retentionFailures = 0;
+let retentionAt = -Infinity;
+let retentionMore = false;
+/** Decoded chunks for repeated queries (32 MiB). */
+const cache = new DecodedChunkCache(32 * 1024 * 1024);
 
 /** Opens lazily, so a database that fails to open is retried at each flush. */
 function ready(): Db {
@@ -79,7 +84,10 @@ function commit(now: number): void {
     ok = true;
     error = undefined;
     try {
-      retentionPass(conn, writer, now, init.retention);
+      if (retentionMore || now - retentionAt >= RETENTION_EVERY_MS) {
+        retentionAt = now;
+        retentionMore = retentionPass(conn, writer, now, init.retention).more;
+      }
     } catch (e) {
       // Samples are safe; old chunks wait for the next pass.
       retentionFailures++;
@@ -122,9 +130,21 @@ function handle(m: ToWorker): void {
       return;
     }
     case 'query': {
+      // What the caller appended before asking is committed first, so the answer includes it.
+      let n = 0;
+      for (const [id, d] of m.defs) writer.define(id, d);
+      for (const b of m.batches) {
+        writer.enqueue(b);
+        n += b.n - b.off;
+      }
+      send({ type: 'ack', n, pending: writer.pendingCount, dropped: writer.dropped });
+      if (ok && (writer.pendingCount > 0 || writer.hasPendingDefs)) {
+        commit(m.now);
+        send({ type: 'status', seq: undefined, status: status() });
+      }
       let result: ColumnResult | undefined;
       try {
-        result = runQuery(ready(), m.q, m.now, init.retention);
+        result = runQuery(ready(), m.q, m.now, init.retention, cache);
       } catch (e) {
         const err = e instanceof EchoPerfError ? { message: e.message, code: e.code, details: [...e.details] } : { message: describeError(e) };
         send({ type: 'result', seq: m.seq, error: err });
