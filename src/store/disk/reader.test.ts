@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { EchoPerfError } from '../../core/errors.js';
 import { openTestStore } from '../../../test/helpers/diskStore.js';
 import { tempDir } from '../../../test/helpers/tempTree.js';
 import { DiskReader } from './reader.js';
+import { DB_FILE } from './schema.js';
 
 test('a reader opens a data dir while its agent runs (no lock), and sees each flush', async (t) => {
   const dir = tempDir(t);
@@ -38,4 +42,18 @@ test('a reader opens a data dir while its agent runs (no lock), and sees each fl
 
   // The reader reads the retention the agent recorded: 2 days back is past raw, in the minute tier.
   assert.equal(reader.query({ name: 'b', start: t0 - 3 * 86_400_000, end: t0 }).tier, 'minute');
+});
+
+test('a damaged series row gives EP_ERR_STORE_CORRUPT, not a raw parse error', async (t) => {
+  const dir = tempDir(t);
+  const { store, clock } = openTestStore(t, dir);
+  store.defineSeries(0, { key: 'c', name: 'c', labels: {} });
+  store.append(0, clock.now(), 1);
+  await store.close();
+  const db = new Database(join(dir, DB_FILE));
+  db.prepare(`UPDATE series SET labels = '{"unterminated' WHERE name = 'c'`).run();
+  db.close();
+  const reader = DiskReader.open(dir, { now: () => clock.now() });
+  t.after(() => reader.close());
+  assert.throws(() => reader.query({ name: 'c', start: 0, end: clock.now() }), (e: unknown) => e instanceof EchoPerfError && e.code === 'EP_ERR_STORE_CORRUPT' && e.message.includes('series labels'));
 });

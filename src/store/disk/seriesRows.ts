@@ -3,6 +3,7 @@
  * The `series` table's rows as descriptors, and the reads of stored chunks
  * that both the writer thread and read-only readers share.
  */
+import { EchoPerfError, describeError } from '../../core/errors.js';
 import { setLabel } from '../../core/labels.js';
 import type { Labels, MetricType } from '../../core/types.js';
 import { decodeChunk, type DecodedChunk } from '../chunks/index.js';
@@ -25,7 +26,13 @@ export interface SeriesRow {
 
 /** Labels from their stored JSON; `__proto__` stays an own label (JSON.parse keeps it as data). */
 export function parseLabels(json: string): Labels {
-  const parsed = JSON.parse(json) as Record<string, unknown>;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(json) as Record<string, unknown>;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+  } catch (e) {
+    throw new EchoPerfError('EP_ERR_STORE_CORRUPT', `series labels: got ${JSON.stringify(String(json).slice(0, 100))}; expected a JSON object (${describeError(e)})`);
+  }
   const out: Record<string, string> = {};
   for (const k of Object.keys(parsed)) {
     const v = parsed[k];
