@@ -12,7 +12,7 @@ import type { SeriesDescriptor, SeriesPersistence } from '../persistence.js';
 import { acquireLock } from './lock.js';
 import { checkAlerts, checkOptions } from './options.js';
 import type { Batch, Def, FromWorker, ToWorker, WriterStatus } from './protocol.js';
-import { toPoints, validateQuery, type ColumnResult } from './query.js';
+import { toPointsAsync, validateQuery, type ColumnResult } from './query.js';
 import { readAlerts, readRecent, type RecentSeries } from './restore.js';
 import { SampleBuffer } from './sampleBuffer.js';
 import { dbPath, openWritable, stmt, type Db } from './schema.js';
@@ -147,7 +147,8 @@ export class DiskStore implements SeriesPersistence {
     const r = this._request(seq);
     const batches = this._buf.takeAll();
     this._post({ type: 'query', seq, now: this._o.clock.now(), defs: this._defs.splice(0), batches, q: vq }, batches);
-    return toPoints((await r)!);
+    // Converted in slices: the main thread keeps its rhythm whatever the size of the answer.
+    return toPointsAsync((await r)!);
   }
 
   health(): DiskHealth {

@@ -202,12 +202,34 @@ function rollupPoints(db: Db, tier: 'minute' | 'hour', id: number, q: StoreQuery
 
 /** Pairs for callers that want `[t, v]` points. */
 export function toPoints(r: ColumnResult): QueryResult {
-  return {
-    tier: r.tier,
-    series: r.series.map((s) => {
-      const points: [number, number][] = new Array<[number, number]>(s.t.length);
-      for (let i = 0; i < s.t.length; i++) points[i] = [s.t[i]!, s.v[i]!];
-      return { labels: s.labels, points };
-    }),
-  };
+  return { tier: r.tier, series: r.series.map((s) => ({ labels: s.labels, points: pairs(s, 0, s.t.length, new Array<[number, number]>(s.t.length)) })) };
+}
+
+/** Points converted per slice before the event loop gets a turn (a few ms of work). */
+export const POINTS_PER_SLICE = 50_000;
+
+/** `toPoints` in slices, yielding between them: a big answer never holds the event loop for long. */
+export async function toPointsAsync(r: ColumnResult): Promise<QueryResult> {
+  const out: QueryResult = { tier: r.tier, series: [] };
+  let budget = POINTS_PER_SLICE;
+  for (const s of r.series) {
+    const points = new Array<[number, number]>(s.t.length);
+    for (let i = 0; i < s.t.length; ) {
+      const end = Math.min(s.t.length, i + budget);
+      pairs(s, i, end, points);
+      budget -= end - i;
+      i = end;
+      if (budget <= 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        budget = POINTS_PER_SLICE;
+      }
+    }
+    out.series.push({ labels: s.labels, points });
+  }
+  return out;
+}
+
+function pairs(s: ColumnSeries, from: number, to: number, out: [number, number][]): [number, number][] {
+  for (let i = from; i < to; i++) out[i] = [s.t[i]!, s.v[i]!];
+  return out;
 }
