@@ -42,12 +42,15 @@ export function parseLabels(json: string): Labels {
 }
 
 export function descriptorOf(row: SeriesRow): SeriesDescriptor {
-  const d: SeriesDescriptor = { key: row.key, name: row.name, labels: parseLabels(row.labels) };
-  if (row.type !== null) d.type = row.type as MetricType;
-  if (row.help !== null) d.help = row.help;
-  if (row.unit !== null) d.unit = row.unit;
-  if (row.origin !== null) d.origin = row.origin;
-  return d;
+  return {
+    key: row.key,
+    name: row.name,
+    labels: parseLabels(row.labels),
+    ...(row.type !== null && { type: row.type as MetricType }),
+    ...(row.help !== null && { help: row.help }),
+    ...(row.unit !== null && { unit: row.unit }),
+    ...(row.origin !== null && { origin: row.origin }),
+  };
 }
 
 /** A growable pair of float64 columns: decoded points without per-point objects. */
