@@ -7,8 +7,9 @@
 import { EchoPerfError } from '../../core/errors.js';
 import { BitReader } from './bits.js';
 import { FORMAT_VERSION, HEADER_BYTES, MAX_CHUNK_COLUMNS, MAX_CHUNK_SAMPLES, corrupt } from './format.js';
-import { readDod, readFirstTimestamp } from './timestamps.js';
-import { ColumnState, decodeValue } from './values.js';
+import { nextReference, readFirstTimestamp, readResidual } from './timestamps.js';
+import { ColumnState } from './columnState.js';
+import { decodeValue } from './values.js';
 
 export interface DecodedChunk {
   /** Timestamps, integer ms, strictly increasing. */
@@ -47,16 +48,18 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
 
   const r = new BitReader(bytes, HEADER_BYTES * 8);
   let last = 0;
-  let delta = 0;
+  let ref = 0;
   for (let i = 0; i < count; i++) {
     r.sample = i;
     if (i === 0) {
       last = readFirstTimestamp(r);
     } else {
-      delta += readDod(r);
+      const res = readResidual(r);
+      const delta = ref + res;
       if (delta < 1) throw corrupt(`sample ${i} is ${delta} ms after the previous one; expected timestamps to increase`);
       last += delta;
       if (last > Number.MAX_SAFE_INTEGER) throw corrupt(`sample ${i} has timestamp ${last}; expected at most 2^53-1`);
+      ref = nextReference(ref, delta, res);
     }
     t[i] = last;
     for (let k = 0; k < cols; k++) decodeValue(r, state[k]!, bits[k]!, i);

@@ -7,8 +7,9 @@ import { jsonPreview } from '../../core/preview.js';
 import { BitWriter } from './bits.js';
 import { decodeChunk } from './decoder.js';
 import { FORMAT_VERSION, HEADER_BYTES, MAX_CHUNK_COLUMNS, MAX_CHUNK_SAMPLES } from './format.js';
-import { MAX_TIMESTAMP_BITS, writeDod, writeFirstTimestamp } from './timestamps.js';
-import { ColumnState, MAX_VALUE_BITS, encodeValue } from './values.js';
+import { MAX_TIMESTAMP_BITS, nextReference, writeFirstTimestamp, writeResidual } from './timestamps.js';
+import { ColumnState } from './columnState.js';
+import { MAX_VALUE_BITS, encodeValue } from './values.js';
 
 /**
  * Appends samples in time order; `columns` float values per sample (1 for raw
@@ -28,7 +29,8 @@ export class ChunkEncoder {
   private _n = 0;
   private _first: number | undefined;
   private _last: number | undefined;
-  private _delta = 0;
+  /** Reference interval the next delta is coded against (timestamps.ts). */
+  private _ref = 0;
   private _refused = 0;
 
   constructor(columns = 1) {
@@ -102,8 +104,9 @@ export class ChunkEncoder {
       this._first = t;
     } else {
       const delta = t - this._last;
-      writeDod(w, delta - this._delta);
-      this._delta = delta;
+      const res = delta - this._ref;
+      writeResidual(w, res);
+      this._ref = nextReference(this._ref, delta, res);
     }
     this._last = t;
     for (let k = 0; k < cols; k++) encodeValue(w, this._state[k]!, values[k]!);

@@ -1,13 +1,14 @@
 /**
  * @module store/chunks/values
  * One column's value codes (layout in format.ts): same value, decimal delta,
- * and Gorilla XOR. Encoder and decoder keep the same ColumnState and update
- * it from the values alone, so a state change costs no bits. 64-bit work is
+ * and Gorilla XOR, over the ColumnState both sides keep. 64-bit work is
  * done on two uint32 halves of the IEEE-754 bits, which keeps NaN payloads
  * (the stale marker), -0 and ±Inf bit-exact.
  */
 import type { BitReader, BitWriter } from './bits.js';
 import { bitLength, ctz32 } from './bits.js';
+import type { ColumnState } from './columnState.js';
+import { POW10, POW2, RICE_ESCAPE, decimalAt, learn, observe, predicted, rescale } from './columnState.js';
 import { MAX_DECIMAL, MAX_SCALE, corrupt } from './format.js';
 
 const f64 = new Float64Array(1);
@@ -16,41 +17,11 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Index of the high (sign, exponent, top of mantissa) half in a Uint32Array view of float64s. */
 export const HI = LITTLE_ENDIAN ? 1 : 0;
 export const LO = 1 - HI;
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 
 /** Worst case of one value: scale change (4 + 3), then a new XOR window (4 + 5 + 6 + 64). */
 export const MAX_VALUE_BITS = 86;
-/** A wider decimal width than needed is kept while it costs no more than a new width field would. */
-const WIDTH_SLACK = 6;
 /** A scale change is not worth it for a value that needs many more decimals than the column's. */
 const MAX_SCALE_STEP = 2;
-
-export class ColumnState {
-  /** Previous value: bits and number. Every column starts from +0. */
-  hi = 0;
-  lo = 0;
-  v = 0;
-  /** XOR window (leading and trailing zero bits); lead -1 until the first XOR. */
-  lead = -1;
-  trail = 0;
-  /** Decimal scale, -1 until a value takes the decimal code. */
-  scale = -1;
-  /** Previous value as n / 10^scale, when it is one. */
-  n = 0;
-  nValid = false;
-  /** Width of the last decimal delta; 0 until the first. */
-  width = 0;
-}
-
-/** n such that n / 10^k is v bit for bit (|n| ≤ 2^50), or NaN. */
-function decimalAt(v: number, k: number): number {
-  const p = POW10[k]!;
-  const n = Math.round(v * p);
-  if (n / p !== v || n > MAX_DECIMAL || n < -MAX_DECIMAL) return NaN;
-  // n / p is +0 for n = ±0, so -0 has no decimal form.
-  if (v === 0 && 1 / v < 0) return NaN;
-  return n;
-}
 
 /** The scale a column should switch to for v, or -1. */
 function scaleFor(v: number, scale: number): number {
@@ -74,6 +45,7 @@ export function encodeValue(w: BitWriter, c: ColumnState, v: number): void {
   const lo = u32[LO]!;
   if (hi === c.hi && lo === c.lo) {
     w.bit(0);
+    if (c.nValid) observe(c, 0);
     return;
   }
   if (c.scale >= 0) {
@@ -93,37 +65,55 @@ export function encodeValue(w: BitWriter, c: ColumnState, v: number): void {
   }
   writeXor(w, c, hi, lo);
   c.nValid = false;
+  c.dPrev = 0;
   setPrev(c, v, hi, lo);
 }
 
-function rescale(c: ColumnState, k: number): void {
-  c.scale = k;
-  const n = decimalAt(c.v, k);
-  c.nValid = n === n;
-  c.n = c.nValid ? n : 0;
-}
-
 function encodeDecimal(w: BitWriter, c: ColumnState, v: number, n: number, hi: number, lo: number): void {
-  if (c.nValid) {
-    const d = n - c.n;
-    const zz = d >= 0 ? d * 2 : -d * 2 - 1;
-    const need = bitLength(zz);
+  let decimal = c.nValid;
+  let d = 0;
+  let zz = 0;
+  let q = 0;
+  if (decimal) {
+    d = n - c.n;
+    const e = d - predicted(c);
+    zz = e >= 0 ? e * 2 : -e * 2 - 1;
+    q = Math.floor(zz / POW2[c.k]!);
+    const cost = 2 + (q < RICE_ESCAPE ? q + 1 + c.k : RICE_ESCAPE + 6 + bitLength(zz));
+    // An outlier (a column's first value, a jump) may be cheaper as XOR; below 16 bits it never is.
+    if (cost > 16 && xorCost(c, hi, lo) < cost) decimal = false;
+  }
+  if (decimal) {
     w.bits(0b10, 2);
-    if (c.width >= need && c.width - need <= WIDTH_SLACK) {
-      w.bit(0);
-      w.wide(zz, c.width);
+    if (q < RICE_ESCAPE) {
+      // q ones and a zero, then the k low bits.
+      w.bits(((1 << q) - 1) << 1, q + 1);
+      w.wide(zz - q * POW2[c.k]!, c.k);
     } else {
-      w.bit(1);
-      w.bits(need, 6);
-      w.wide(zz, need);
-      c.width = need;
+      const width = bitLength(zz);
+      w.bits((1 << RICE_ESCAPE) - 1, RICE_ESCAPE);
+      w.bits(width, 6);
+      w.wide(zz, width);
     }
   } else {
     writeXor(w, c, hi, lo);
   }
+  if (c.nValid) learn(c, d, zz);
+  else c.dPrev = 0;
   c.n = n;
   c.nValid = true;
   setPrev(c, v, hi, lo);
+}
+
+/** Bits the XOR codes would take for this value. */
+function xorCost(c: ColumnState, hi: number, lo: number): number {
+  const xhi = (hi ^ c.hi) >>> 0;
+  const xlo = (lo ^ c.lo) >>> 0;
+  const lead = xhi !== 0 ? Math.min(31, Math.clz32(xhi)) : 31;
+  const trail = xlo !== 0 ? ctz32(xlo) : 32 + ctz32(xhi);
+  const sig = 64 - lead - trail;
+  const reuse = 64 - c.lead - c.trail;
+  return c.lead >= 0 && lead >= c.lead && trail >= c.trail && reuse <= sig + 12 ? 3 + reuse : 15 + sig;
 }
 
 function writeXor(w: BitWriter, c: ColumnState, hi: number, lo: number): void {
@@ -134,6 +124,7 @@ function writeXor(w: BitWriter, c: ColumnState, hi: number, lo: number): void {
   const trail = xlo !== 0 ? ctz32(xlo) : 32 + ctz32(xhi);
   const sig = 64 - lead - trail;
   const reuse = 64 - c.lead - c.trail;
+  // Reuse the window unless a new one, 12 bits of header dearer, would be shorter still.
   if (c.lead >= 0 && lead >= c.lead && trail >= c.trail && reuse <= sig + 12) {
     w.bits(0b110, 3);
     writeShifted(w, xhi, xlo, c.trail, reuse);
@@ -172,6 +163,7 @@ function writeShifted(w: BitWriter, xhi: number, xlo: number, trail: number, sig
 export function decodeValue(r: BitReader, c: ColumnState, out: Uint32Array, i: number): void {
   const code = r.ones(4);
   if (code !== 0) decodeChanged(r, c, code);
+  else if (c.nValid) observe(c, 0);
   out[2 * i + HI] = c.hi;
   out[2 * i + LO] = c.lo;
 }
@@ -183,17 +175,28 @@ function decodeChanged(r: BitReader, c: ColumnState, code: number): void {
       decodeDecimal(r, c);
       break;
     case 2:
-      if (c.lead < 0) throw corrupt(`sample ${r.sample} reuses an XOR window before any was set`);
-      readXor(r, c, c.lead, c.trail);
-      break;
     case 3: {
-      const lead = r.bits(5);
-      const sig = r.bits(6) || 64;
-      const trail = 64 - lead - sig;
-      if (trail < 0) throw corrupt(`sample ${r.sample} has an XOR window of ${lead} leading and ${sig} significant bits; expected at most 64 in all`);
-      c.lead = lead;
-      c.trail = trail;
-      readXor(r, c, lead, trail);
+      const wasDecimal = c.scale >= 0 && c.nValid;
+      const n0 = c.n;
+      const pred = predicted(c);
+      if (code === 2) {
+        if (c.lead < 0) throw corrupt(`sample ${r.sample} reuses an XOR window before any was set`);
+      } else {
+        const lead = r.bits(5);
+        const sig = r.bits(6) || 64;
+        const trail = 64 - lead - sig;
+        if (trail < 0) throw corrupt(`sample ${r.sample} has an XOR window of ${lead} leading and ${sig} significant bits; expected at most 64 in all`);
+        c.lead = lead;
+        c.trail = trail;
+      }
+      readXor(r, c, c.lead, c.trail);
+      if (wasDecimal && c.nValid) {
+        const d = c.n - n0;
+        const e = d - pred;
+        learn(c, d, e >= 0 ? e * 2 : -e * 2 - 1);
+      } else {
+        c.dPrev = 0;
+      }
       break;
     }
     default: {
@@ -211,17 +214,19 @@ function decodeChanged(r: BitReader, c: ColumnState, code: number): void {
 
 function decodeDecimal(r: BitReader, c: ColumnState): void {
   if (c.scale < 0 || !c.nValid) throw corrupt(`sample ${r.sample} has a decimal delta but the previous value has no decimal form`);
-  let width = c.width;
-  if (r.bit() === 1) {
-    width = r.bits(6);
-    if (width < 1 || width > 53) throw corrupt(`sample ${r.sample} has a decimal delta ${width} bits wide; expected 1..53`);
-    c.width = width;
-  } else if (width === 0) {
-    throw corrupt(`sample ${r.sample} reuses a decimal delta width before any was set`);
+  const q = r.ones(RICE_ESCAPE);
+  let zz: number;
+  if (q < RICE_ESCAPE) {
+    zz = q * POW2[c.k]! + r.wide(c.k);
+  } else {
+    const width = r.bits(6);
+    if (width < 1 || width > 52) throw corrupt(`sample ${r.sample} has a decimal residual ${width} bits wide; expected 1..52`);
+    zz = r.wide(width);
   }
-  const zz = r.wide(width);
-  const n = c.n + (zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2);
-  if (n > MAX_DECIMAL || n < -MAX_DECIMAL) throw corrupt(`sample ${r.sample} has a decimal numerator ${n}; expected within ±2^50`);
+  const d = predicted(c) + (zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2);
+  const n = c.n + d;
+  if (!(n <= MAX_DECIMAL && n >= -MAX_DECIMAL)) throw corrupt(`sample ${r.sample} has a decimal numerator ${n}; expected within ±2^49`);
+  learn(c, d, zz);
   const v = n / POW10[c.scale]!;
   f64[0] = v;
   c.n = n;
