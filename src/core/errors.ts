@@ -24,6 +24,14 @@ export const ErrorCodes = {
   EP_ERR_EXPOSITION_LIMIT: 'EP_ERR_EXPOSITION_LIMIT',
   /** A command-line argument is missing or malformed. */
   EP_ERR_CLI_USAGE: 'EP_ERR_CLI_USAGE',
+  /** The data dir is held by another running agent (its LOCK file names a live pid). */
+  EP_ERR_STORE_LOCKED: 'EP_ERR_STORE_LOCKED',
+  /** The data dir was written by a newer schema version than this build reads. */
+  EP_ERR_STORE_VERSION: 'EP_ERR_STORE_VERSION',
+  /** The data dir or its database cannot be created or opened. */
+  EP_ERR_STORE_OPEN: 'EP_ERR_STORE_OPEN',
+  /** Stored data (a compressed chunk) is truncated, damaged or of an unknown format version. */
+  EP_ERR_STORE_CORRUPT: 'EP_ERR_STORE_CORRUPT',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,0 +1,49 @@
+/**
+ * @module store/disk/protocol
+ * Messages between the DiskStore (main thread) and its writer thread.
+ * Samples travel as typed arrays whose buffers are transferred, not copied.
+ */
+import type { SeriesDescriptor } from '../persistence.js';
+import type { ColumnResult } from './query.js';
+import type { RetentionMs, StoreQuery } from './types.js';
+
+export interface WorkerInit {
+  path: string;
+  retention: RetentionMs;
+  maxPendingSamples: number;
+}
+
+/** Samples i in [off, n) of three parallel columns. */
+export interface Batch {
+  ids: Uint32Array;
+  ts: Float64Array;
+  vs: Float64Array;
+  n: number;
+  off: number;
+}
+
+export type Def = [id: number, d: SeriesDescriptor];
+
+export type ToWorker =
+  | { type: 'samples'; now: number; defs: Def[]; batch: Batch }
+  | { type: 'flush'; seq: number; now: number; defs: Def[]; batches: Batch[]; alerts: [string, string][] | undefined }
+  | { type: 'query'; seq: number; now: number; defs: Def[]; batches: Batch[]; q: StoreQuery }
+  | { type: 'close'; seq: number; now: number };
+
+export interface WriterStatus {
+  ok: boolean;
+  error?: string;
+  pending: number;
+  dropped: number;
+  rejected: number;
+  lastFlushMs?: number;
+  bytesOnDisk: number;
+  series: number;
+}
+
+export type FromWorker =
+  | { type: 'ack'; n: number; pending: number; dropped: number }
+  | { type: 'status'; seq: number | undefined; status: WriterStatus }
+  | { type: 'result'; seq: number; result?: ColumnResult; error?: { message: string; code?: string; details?: unknown[] } }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; msg: string }
+  | { type: 'closed'; seq: number };

@@ -1,0 +1,83 @@
+/**
+ * @module store/disk/restore
+ * What a restart reads back, synchronously at open: the newest samples of
+ * each series (to refill the hot tier) and the alerts saved last.
+ */
+import { decodeChunk } from '../chunks/index.js';
+import type { Logger } from '../../core/logger.js';
+import { describeError } from '../../core/errors.js';
+import type { SeriesDescriptor } from '../persistence.js';
+import { stmt, type Db } from './schema.js';
+import { descriptorOf, type SeriesRow } from './seriesRows.js';
+import { MAX_SPAN_MS } from './tiers.js';
+import type { PersistedAlert } from './types.js';
+
+/** Alerts read back at most (the monitor keeps far fewer active). */
+export const MAX_ALERTS = 10_000;
+
+export interface RecentSeries {
+  descriptor: SeriesDescriptor;
+  t: Float64Array;
+  v: Float64Array;
+}
+
+/** Samples with t > sinceMs, the newest `maxPerSeries` of each series, oldest first. */
+export function readRecent(db: Db, sinceMs: number, maxPerSeries: number, logger: Logger): RecentSeries[] {
+  const ids = stmt(db, `SELECT DISTINCT series_id FROM chunks_raw WHERE end_t > ? ORDER BY series_id`).all(sinceMs) as { series_id: number }[];
+  const out: RecentSeries[] = [];
+  for (const { series_id } of ids) {
+    const row = stmt(db, `SELECT * FROM series WHERE id = ?`).get(series_id) as SeriesRow | undefined;
+    if (row === undefined) continue;
+    // Newest chunks first, stopping once enough samples are found.
+    const chunks = stmt(db, `SELECT data FROM chunks_raw WHERE series_id = ? AND start_t > ? ORDER BY start_t DESC`).iterate(
+      series_id,
+      sinceMs - MAX_SPAN_MS.raw,
+    ) as IterableIterator<{ data: Uint8Array }>;
+    const parts: { t: Float64Array; v: Float64Array }[] = [];
+    let n = 0;
+    for (const c of chunks) {
+      let d: ReturnType<typeof decodeChunk>;
+      try {
+        d = decodeChunk(c.data);
+      } catch (e) {
+        logger.warn(`store: skipping an unreadable chunk of ${row.key}: ${describeError(e)}`);
+        continue;
+      }
+      let lo = 0;
+      while (lo < d.t.length && !(d.t[lo]! > sinceMs)) lo++;
+      lo = Math.max(lo, d.t.length - (maxPerSeries - n));
+      if (lo >= d.t.length) continue;
+      parts.push({ t: d.t.subarray(lo), v: d.columns[0]!.subarray(lo) });
+      n += d.t.length - lo;
+      if (n >= maxPerSeries) break;
+    }
+    if (n === 0) continue;
+    const t = new Float64Array(n);
+    const v = new Float64Array(n);
+    let at = 0;
+    for (let i = parts.length - 1; i >= 0; i--) {
+      t.set(parts[i]!.t, at);
+      v.set(parts[i]!.v, at);
+      at += parts[i]!.t.length;
+    }
+    out.push({ descriptor: descriptorOf(row), t, v });
+  }
+  return out;
+}
+
+/** The alert set written by the last flush before the previous stop or crash. */
+export function readAlerts(db: Db, logger: Logger): PersistedAlert[] {
+  const rows = stmt(db, `SELECT fingerprint, record FROM alerts ORDER BY fingerprint LIMIT ${MAX_ALERTS}`).all() as {
+    fingerprint: string;
+    record: string;
+  }[];
+  const out: PersistedAlert[] = [];
+  for (const r of rows) {
+    try {
+      out.push({ fingerprint: r.fingerprint, record: JSON.parse(r.record) as unknown });
+    } catch (e) {
+      logger.warn(`store: skipping saved alert ${r.fingerprint.slice(0, 100)}: its record is not JSON (${describeError(e)})`);
+    }
+  }
+  return out;
+}
