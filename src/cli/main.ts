@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { EchoPerfError } from '../core/errors.js';
 import { runConfigCheck, runConfigSchema } from './configCmd.js';
 import { runDemo } from './demo.js';
+import { runQuery } from './query.js';
 import { runStart } from './start.js';
 import { runSimulateComponent } from './simulateComponent.js';
 import { runSimulateEngine } from '../simulate/engine/index.js';
@@ -92,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'demo':
       return runDemo(rest, out);
+    case 'query':
+      return runQuery(rest, out);
     case 'simulate': {
       if (path === 'simulate component') return runSimulateComponent(args, out);
       if (path === 'simulate engine') return runSimulateEngine(args, out);

@@ -18,6 +18,8 @@ commands:
                           ~4 min of simulated engines and components going through load spike,
                           degradation, KV saturation, stall, restart and outage, with live alerts,
                           a summary and a JSON report (--fast: ~1 min 35 s)
+  query --metric NAME [--label k=v] [--since 10m | --start T --end T] [--step 1m] [--format table|json|csv]
+                          stored history of one metric from the data dir (read-only, works while start runs)
   config check FILE       validate a config file (exit 0 valid, 2 invalid)
   config schema           print the config file's JSON Schema
   simulate engine --flavor aphrodite|vllm|sglang|tgi|llamacpp [--port N] [--scenario NAME]
@@ -94,6 +96,25 @@ Prints the list of commands, or one command's usage (as echo-perf COMMAND --help
 `;
 
 /** Usage by command path, as `help` and `--help` look it up. */
+export const QUERY_USAGE = `usage: echo-perf query --metric NAME [--label k=v]... [--since 10m | --start T --end T]
+                      [--step 1m] [--format table|json|csv] [--data-dir DIR]
+
+Prints stored history of one metric from the data dir, from the finest tier that
+covers the range (raw, 1 min, 1 h). Read-only: works while echo-perf start runs.
+
+  --metric NAME    as /metrics shows it (echo_perf_cpu_usage_ratio, in its units) or as the
+                   library names it (cpu_usage, in %); a scrape target's own series by its name
+  --label k=v      keep series with this label value (repeatable); with a summary name
+                   from /metrics, quantile=0.95 picks the quantile
+  --since DUR      the last DUR (default 1h): 90s, 10m, 1h30m, 7d
+  --start T        RFC 3339 (2026-11-27T10:00:00Z) or unix seconds; with --end
+  --end T          default: now
+  --step DUR       one point per step (the last value, or the mean of rollups); default: as stored
+  --format F       table (default), json or csv
+  --data-dir DIR   default: $XDG_STATE_HOME/echo-perf or ~/.local/state/echo-perf
+  -h, --help       this text
+`;
+
 export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['start', START_USAGE],
   ['demo', `${DEMO_USAGE}\n`],
@@ -103,6 +124,7 @@ export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['simulate', SIMULATE_USAGE],
   ['simulate engine', SIMULATE_ENGINE_USAGE],
   ['simulate component', SIMULATE_COMPONENT_USAGE],
+  ['query', QUERY_USAGE],
   ['help', HELP_USAGE],
 ]);
 

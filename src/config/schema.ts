@@ -271,6 +271,31 @@ export const configSchema = z.strictObject({
     .default({ enabled: true }),
   /** log level of the monitor's own messages */
   log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  storage: z
+    .strictObject({
+      /**
+       * keep history on disk; no default: `echo-perf start` persists unless false, the library
+       * only when true or data_dir is set (an embedded monitor does not write into the home dir by itself)
+       */
+      enabled: z.boolean().optional(),
+      /** default $XDG_STATE_HOME/echo-perf or ~/.local/state/echo-perf (`echo-perf start --data-dir` overrides) */
+      data_dir: z.string().min(1).max(4096).optional(),
+      /** seconds between writes to disk; at most this much is lost when the process is killed */
+      flush_interval: finite.min(0.1).max(300).default(5),
+      retention: z
+        .strictObject({
+          /** seconds of raw samples (2 days) */
+          raw: finite.min(60).default(172_800),
+          /** seconds of 1-minute rollups: min, max, sum, count, last (30 days) */
+          minute: finite.min(3600).default(2_592_000),
+          /** seconds of 1-hour rollups (365 days) */
+          hour: finite.min(86_400).default(31_536_000),
+        })
+        .default({ raw: 172_800, minute: 2_592_000, hour: 31_536_000 }),
+      /** samples held in memory while the disk cannot be written; the oldest are dropped past it */
+      max_pending_samples: z.number().int().min(1000).max(100_000_000).default(1_000_000),
+    })
+    .default({ flush_interval: 5, retention: { raw: 172_800, minute: 2_592_000, hour: 31_536_000 }, max_pending_samples: 1_000_000 }),
 }).superRefine((c, ctx) => {
   if (c.reserved_series !== undefined && c.reserved_series > c.max_series) {
     ctx.addIssue({ code: 'custom', path: ['reserved_series'], message: `a number of series <= max_series (${c.max_series})`, input: c.reserved_series });

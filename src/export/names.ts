@@ -266,3 +266,31 @@ function customFamily(name: string): ExportedFamily {
   customCache.set(name, f);
   return f;
 }
+
+/** How an exposed name is stored: the internal series name, labels that pick it out, and the factor to the exposed unit. */
+export interface StoredName {
+  readonly name: string;
+  readonly match: Labels;
+  readonly scale: number;
+  /** Per-engine figures share their internal name with the across-engines ones: those are left out. */
+  readonly perEngine: boolean;
+}
+
+/**
+ * The stored series behind a name as `/metrics` shows it
+ * (`echo_perf_cpu_usage_ratio` → `cpu_usage` × 0.01;
+ * `echo_perf_engine_request_latency_seconds` with `quantile="0.95"` →
+ * `request_latency_ms_p95` × 0.001). Undefined for a name not in the table:
+ * it is stored as it is (the seed's names, a target's own series).
+ */
+export function storedNameOf(exposed: string, quantile?: string): StoredName | undefined {
+  for (const [group, m] of Object.entries(BY_GROUP)) {
+    for (const [internal, f] of m) {
+      if (f.name !== exposed) continue;
+      if (f.quantile !== undefined && f.quantile !== (quantile ?? '0.5')) continue;
+      const match: Labels = group === 'engines' ? { component: 'engines' } : {};
+      return { name: internal, match, scale: f.scale ?? 1, perEngine: group === 'engine' };
+    }
+  }
+  return undefined;
+}
