@@ -41,3 +41,6 @@ export { parseConfig, loadConfigFile, configJsonSchema } from './config/index.js
 export type { EchoPerfConfig, EchoPerfConfigInput } from './config/index.js';
 export { BoundedHistory } from './store/history.js';
 export { createSystemCollector } from './collect/system/index.js';
+export type { MetricQuery, MetricQueryResult } from './monitor/query.js';
+export { rateRange, quantileRange, stepTimes } from './analyze/query.js';
+export type { RangeSeries } from './analyze/query.js';

@@ -69,15 +69,19 @@ export async function main(argv: string[]): Promise<number> {
             config: { type: 'string', short: 'c' },
             port: { type: 'string', short: 'p' },
             host: { type: 'string' },
+            'data-dir': { type: 'string' },
           },
           strict: true,
         }),
       );
       const port = parsePort(values.port);
+      const dataDir = values['data-dir'];
+      if (dataDir !== undefined && dataDir.trim() === '') throw usageError('--data-dir: got ""; expected a directory path', START_USAGE);
       return runStart({
         ...(values.config !== undefined ? { config: values.config } : {}),
         ...(port !== undefined ? { port } : {}),
         ...(values.host !== undefined ? { host: values.host } : {}),
+        ...(dataDir !== undefined ? { dataDir } : {}),
       });
     }
     case 'config': {

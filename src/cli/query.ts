@@ -10,7 +10,7 @@ import { formatDuration, parseDuration, parseTime } from '../core/duration.js';
 import { LABEL_NAME_RE } from '../core/labels.js';
 import { defaultDataDir } from '../core/stateDir.js';
 import type { Labels } from '../core/types.js';
-import { storedNameOf } from '../export/names.js';
+import { storedNameOf, toExposedUnit } from '../export/names.js';
 import { DiskReader, type QueryResult } from '../store/disk/index.js';
 import { parseOrUsage, QUERY_USAGE, shown, usageError } from './usage.js';
 
@@ -64,7 +64,7 @@ export function runQuery(argv: string[], out: (s: string) => void, now: () => nu
   }
   const series = result.series
     .filter((s) => stored?.perEngine !== true || s.labels['component'] !== 'engines')
-    .map((s) => ({ labels: s.labels, points: stored === undefined || stored.scale === 1 ? s.points : s.points.map(([t, v]): [number, number] => [t, v * stored.scale]) }));
+    .map((s) => ({ labels: s.labels, points: stored === undefined || stored.scale === 1 ? s.points : s.points.map(([t, v]): [number, number] => [t, toExposedUnit(v, stored.scale)]) }));
   const shownResult = { metric: metric!, tier: result.tier, start, end, series };
   out(format === 'json' ? `${JSON.stringify(shownResult)}\n` : format === 'csv' ? csv(shownResult) : table(shownResult));
   return 0;

@@ -1,4 +1,5 @@
 /** @module cli/start  `echo-perf start`: run the integrated monitor on this machine until SIGINT/SIGTERM. */
+import { EchoPerfError } from '../core/errors.js';
 import { createStreamLogger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/net.js';
 import { formatAlertLine } from '../notify/console.js';
@@ -10,6 +11,8 @@ export interface StartOptions {
   config?: string;
   port?: number;
   host?: string;
+  /** Where history is kept (over config storage.data_dir). */
+  dataDir?: string;
 }
 
 export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
@@ -19,6 +22,9 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
     logger,
     consoleAlerts: false,
     listen: { host: opts.host, port: opts.port },
+    // The agent keeps history unless its config says storage.enabled: false.
+    persistByDefault: true,
+    ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
   });
   const monitor = system.monitor;
   if (opts.host !== undefined && !isLoopbackHost(opts.host) && monitor.config.server.push_token === undefined) {
@@ -50,8 +56,10 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
   });
   try {
     await system.start();
-  } catch {
-    monitor.stopMonitoring();
+  } catch (e) {
+    await system.stop();
+    // A refusal the user can fix (a data dir in use, a newer schema, a bad bind) is said and exits 2.
+    if (e instanceof EchoPerfError) throw e;
     return 1;
   }
   out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s; metrics at ${system.address?.url ?? '(not served)'}/metrics (Ctrl-C to stop)\n`);

@@ -12,8 +12,8 @@ export const USAGE = `usage: echo-perf <command> [options]
        echo-perf --version              the version
 
 commands:
-  start [--config FILE] [--port N] [--host ADDR]
-                          run the monitor on this machine
+  start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
+                          run the monitor on this machine, keeping history in DIR
   demo [--phase SECONDS | --fast] [--interval SECONDS] [--report PATH]
                           ~4 min of simulated engines and components going through load spike,
                           degradation, KV saturation, stall, restart and outage, with live alerts,
@@ -32,7 +32,7 @@ commands:
   help [COMMAND]          this text, or a command's usage
 `;
 
-export const START_USAGE = `usage: echo-perf start [--config FILE] [--port N] [--host ADDR]
+export const START_USAGE = `usage: echo-perf start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
 
 Runs the monitor on this machine until SIGINT or SIGTERM: collects every
 monitoring_interval, prints a status line and every alert, serves /metrics,
@@ -43,6 +43,9 @@ echo.dash files.
   -p, --port N       port to serve on, 0..65535; overrides server.port (default 9464)
       --host ADDR    address to bind; overrides server.host (default 127.0.0.1). Any address
                      but loopback needs server.push_token in the config file
+      --data-dir DIR where history is kept (SQLite, one agent per dir); overrides
+                     storage.data_dir (default $XDG_STATE_HOME/echo-perf or ~/.local/state/echo-perf).
+                     storage.enabled: false in the config keeps the agent memory-only
   -h, --help         this text
 `;
 

@@ -10,7 +10,7 @@
 import type { ExpositionSample, MetricFamily } from '../core/exposition/index.js';
 import type { Labels, MetricType, Sample } from '../core/types.js';
 import { setLabel } from '../core/labels.js';
-import { exportedFamilyOf, NAMESPACE, type ExportedFamily } from './names.js';
+import { exportedFamilyOf, NAMESPACE, toExposedUnit, type ExportedFamily } from './names.js';
 
 /** What a pass-through page's family is, from the target's own metadata. */
 export interface PageFamily {
@@ -110,7 +110,7 @@ function addOwn(byName: Map<string, Building>, s: Sample): void {
   }
   // Collectors' outputs hold each series once (the runner sees to it); only names made from
   // arbitrary metric names can meet (`a:b` and `a_b` of one component).
-  push(b, f.name, ownLabels(s.labels, f), f.scale === undefined ? s.v : s.v * f.scale, f.quantile, f.custom === true);
+  push(b, f.name, ownLabels(s.labels, f), toExposedUnit(s.v, f.scale), f.quantile, f.custom === true);
 }
 
 function newFamily(name: string, type: MetricType, help: string | undefined, unit: string | undefined, sortByLabels: boolean): Building {

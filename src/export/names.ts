@@ -176,6 +176,14 @@ const SELF: readonly Row[] = [
   ['echo_perf_push_components_forgotten_total', 'push_components_forgotten_total', 'counter', 'Pushed components forgotten after push_forget_after seconds without a push.'],
   ['echo_perf_push_samples_rejected_total', 'push_samples_rejected_total', 'counter', 'Pushed samples refused, by reason (out_of_order, too_far_ahead, too_old, bad_timestamp).'],
   ['echo_perf_push_requests_total', 'push_requests_total', 'counter', 'Push requests answered by the push handler, by status code.'],
+  ['echo_perf_store_up', 'store_up', 'gauge', 'Whether the last write of history to the data dir succeeded (1) or not (0).'],
+  ['echo_perf_store_pending_samples', 'store_pending_samples', 'gauge', 'Samples accepted and not yet written to the data dir.'],
+  ['echo_perf_store_dropped_samples_total', 'store_dropped_samples_total', 'counter', 'Samples dropped because storage.max_pending_samples was reached while the data dir could not be written.'],
+  ['echo_perf_store_rejected_samples_total', 'store_rejected_samples_total', 'counter', "Samples the data dir refused (not after their series' last stored time)."],
+  ['echo_perf_store_disk_bytes', 'store_disk_bytes', 'gauge', 'Size of the history database and its write-ahead log.'],
+  ['echo_perf_store_series', 'store_series', 'gauge', 'Series in the history database.'],
+  ['echo_perf_store_last_flush_timestamp_seconds', 'store_last_flush_timestamp_seconds', 'gauge', 'When history was last written to the data dir (unix seconds).'],
+  ['echo_perf_store_flush_duration_seconds', 'store_flush_duration_seconds', 'gauge', 'Wall time of the last write of history to the data dir (in the writer thread).'],
   ['echo_perf_alerts_firing', 'alerts_firing', 'gauge', 'Alerts firing now.'],
   ['echo_perf_alert_handler_errors_total', 'alert_handler_errors_total', 'counter', 'Alert handler calls that threw or timed out.'],
   ['echo_perf_alert_events_dropped_total', 'alert_events_dropped_total', 'counter', "Alert events dropped because a handler's backlog was full."],
@@ -293,4 +301,15 @@ export function storedNameOf(exposed: string, quantile?: string): StoredName | u
     }
   }
   return undefined;
+}
+
+/**
+ * `v` in the exposed unit. Scales are powers of ten below 1 (% → ratio, ms →
+ * seconds): dividing by the power gives the nearest double (41 / 100 = 0.41,
+ * where 41 × 0.01 = 0.41000000000000003).
+ */
+export function toExposedUnit(v: number, scale: number | undefined): number {
+  if (scale === undefined || scale === 1) return v;
+  const inv = Math.round(1 / scale);
+  return Math.abs(inv * scale - 1) < 1e-12 ? v / inv : v * scale;
 }

@@ -14,6 +14,7 @@ import type { AlertLog } from '../alert/log.js';
 import type { AlertDispatcher } from '../notify/dispatch.js';
 import { targetHealthSamples } from '../export/fromStore.js';
 import type { PushedComponents } from './pushIngest.js';
+import type { MonitorStorage } from './storage.js';
 import type { TickLoop } from './tickLoop.js';
 
 export interface StateParts {
@@ -25,6 +26,8 @@ export interface StateParts {
   readonly store: SeriesStore;
   readonly alerts: AlertLog;
   readonly dispatcher: AlertDispatcher;
+  /** The persistent tier, when this monitor keeps history on disk. */
+  readonly storage: MonitorStorage | undefined;
 }
 
 export function currentSamples(p: StateParts, at: number): Sample[] {
@@ -60,5 +63,6 @@ export function selfSamples(p: StateParts, at: number): Sample[] {
     g('echo_perf_alerts_firing', p.alerts.firing().length),
     g('echo_perf_alert_handler_errors_total', p.dispatcher.errorsTotal),
     g('echo_perf_alert_events_dropped_total', p.dispatcher.droppedTotal),
+    ...(p.storage?.selfSamples(at) ?? []),
   ];
 }

@@ -88,11 +88,13 @@ export class IntegratedPerformanceSystem {
     }
   }
 
+  /** Stops monitoring and the server, writes pending history and releases the data dir. */
   async stop(): Promise<void> {
-    this.monitor.stopMonitoring();
+    if (this.monitor.isMonitoring) this.monitor.stopMonitoring();
     await this._server?.close();
     this._address = undefined;
     await this.monitor.flushAlerts();
+    await this.monitor.close();
   }
 
   /** Where the server listens, once started. */

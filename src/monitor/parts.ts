@@ -23,6 +23,7 @@ import { AlertDispatcher } from '../notify/dispatch.js';
 import type { StateParts } from './currentState.js';
 import { PushedComponents } from './pushIngest.js';
 import { scrapeSpecs, seriesCapacity } from './scrapeSpecs.js';
+import { MonitorStorage, storageSetting } from './storage.js';
 import { TickLoop } from './tickLoop.js';
 import type { MonitorOptions } from './types.js';
 
@@ -83,5 +84,11 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
     push: new PushedComponents(c, () => live.intervalMs()),
     loop: new TickLoop({ clock, intervalMs: () => live.intervalMs(), tick: (at, current) => live.tick(at, current), busy: () => runner.inFlight() }),
     evictAfterMs: Math.max(STALE_MS, ...specs.map((s) => 2 * s.intervalMs)),
+    storage: storageFor(c, clock, logger, options),
   };
+}
+
+function storageFor(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Logger, options: MonitorOptions): MonitorStorage | undefined {
+  const s = storageSetting(c, options.persistByDefault === true, options.dataDir);
+  return s.enabled ? new MonitorStorage(s.dataDir, c, clock, logger) : undefined;
 }

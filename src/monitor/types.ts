@@ -21,6 +21,14 @@ export interface MonitorOptions {
   systemCollector?: Collector | false;
   /** Replaces the built-in GPU collector registered as `gpu` (false: none). */
   gpuCollector?: Collector | false;
+  /**
+   * Keep history on disk when config `storage.enabled` is not set. The agent
+   * (`echo-perf start`) passes true; a library monitor stays memory-only unless
+   * its config asks (`storage.enabled` or `storage.data_dir`).
+   */
+  persistByDefault?: boolean;
+  /** Data dir, over config `storage.data_dir` (`echo-perf start --data-dir`). */
+  dataDir?: string;
 }
 
 export interface CollectorSummary {

@@ -29,6 +29,8 @@ import type { RestoreResult } from '../alert/log.js';
 import type { AlertHandler } from '../notify/dispatch.js';
 import { currentSamples, selfSamples } from './currentState.js';
 import { STALE_MS, wireParts, type Parts } from './parts.js';
+import { runMetricQuery, type MetricQuery, type MetricQueryResult } from './query.js';
+import type { StorageHooks } from './storage.js';
 import type { PushResult } from './pushIngest.js';
 import { collectorSummaries, componentStates } from './status.js';
 import { thresholdsFromConfig } from './thresholdsFromConfig.js';
@@ -107,6 +109,8 @@ export class UnifiedPerformanceMonitor {
       this._logger.warn('Monitoring already running');
       return;
     }
+    // The data dir first: a second agent on it (the lock) or a newer schema stops the start here.
+    this._p.storage?.openOnce(this.store, this._storageHooks(), this._interval * 1000);
     this._p.registry.open();
     this._p.loop.start();
     this.scrapes.start();
@@ -254,6 +258,32 @@ export class UnifiedPerformanceMonitor {
     return this._p.dispatcher.flush();
   }
 
+  /**
+   * History of one metric: from the data dir (the finest tier covering the
+   * range) when this monitor keeps history on disk, else from memory. `metric`
+   * is a name as /metrics shows it (in its units) or as the library names it.
+   */
+  query(q: MetricQuery): Promise<MetricQueryResult> {
+    return runMetricQuery(q, this.store, this._p.storage, this._clock.now());
+  }
+
+  /** Stops monitoring if it runs, writes what is pending and releases the data dir. */
+  async close(): Promise<void> {
+    if (this._p.loop.running) this.stopMonitoring();
+    await this._p.storage?.close();
+  }
+
+  private _storageHooks(): StorageHooks {
+    return {
+      raise: (key, f) => this.raiseCondition(key, f),
+      clear: (key) => this.clearCondition(key),
+      restoreAlerts: (records) => {
+        const r = this.restoreAlerts(records);
+        for (const p of r.problems.slice(0, 5)) this._logger.warn(`saved alert not restored: ${p}`);
+      },
+    };
+  }
+
   /** The current state, as `/metrics` shows it, in internal names (monitor/currentState.ts). */
   currentSamples(at: number = this._clock.now()): Sample[] {
     return currentSamples(this._p, at);
@@ -293,6 +323,7 @@ export class UnifiedPerformanceMonitor {
     const { snapshot, findings } = this._p.pipeline.evaluate(at, batches);
     const events = this._p.alerts.apply(at, findings);
     this._p.dispatcher.dispatch(events);
+    this._p.storage?.saveFiring(this._p.alerts.firing());
     this.store.append(this.selfSamples(at), { meta: { origin: 'self' } });
     // Series that stopped reporting leave the store after Prometheus's 5-minute staleness period
     // (history series only once no snapshot in metricsHistory refers to them).

@@ -181,6 +181,11 @@ export class SeriesStore implements SeriesReader {
     return seq;
   }
 
+  /** Stops handing series and samples to the persistence attached (it is being closed). */
+  detach(): void {
+    this._index.detach();
+  }
+
   /**
    * Hands every series to `p` (a descriptor for each held now, then for each
    * new one) and every sample accepted from now on. One persistence at a time.

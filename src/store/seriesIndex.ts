@@ -92,6 +92,11 @@ export class SeriesIndex {
     for (const id of this.byKey.values()) this._define(id);
   }
 
+  /** Stops handing series and samples to the persistence (it is being closed). */
+  detach(): void {
+    this._persist = undefined;
+  }
+
   private _define(id: number): void {
     this._defined[id] = 1;
     this._persist!.defineSeries(id, this._t.descriptor(id));

@@ -7,46 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { DB_FILE } from '../../src/store/disk/index.js';
 import { openTestStore } from '../helpers/diskStore.js';
+import { fill, mountTmpfs } from '../helpers/tmpfs.js';
 
-/** A fresh tmpfs of `size` at a new temp dir, unmounted and removed after the test; undefined when mounting is not allowed. */
-function mountTmpfs(t: TestContext, size: string): string | undefined {
-  const root = mkdtempSync(join(tmpdir(), 'echo-perf-full-'));
-  const dir = join(root, 'mnt');
-  mkdirSync(dir);
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { encoding: 'utf8' });
-  // After hooks run in the order registered: one hook, so the unmount comes before the removal.
-  t.after(() => {
-    if (r.status === 0) spawnSync('umount', ['-l', dir]);
-    rmSync(root, { recursive: true, force: true });
-  });
-  if (r.status === 0) return dir;
-  const why = `cannot mount a tmpfs here (${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}); needs root`;
-  if (process.env['REQUIRE_PEERS'] === '1') assert.fail(`REQUIRE_PEERS=1 and ${why}`);
-  t.skip(why);
-  return undefined;
-}
-
-/** Writes a file until the file system is full; returns its path. */
-function fill(dir: string): string {
-  const path = join(dir, 'filler');
-  const fd = openSync(path, 'w');
-  const block = Buffer.alloc(16 * 1024, 7);
-  try {
-    for (;;) writeSync(fd, block);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-  return path;
-}
 
 test('disk full: samples are held and bounded, health fails once, and the store recovers by itself when space is back', { timeout: 120_000 }, async (t) => {
   const mnt = mountTmpfs(t, '4m');

@@ -18,21 +18,29 @@ export function spawnWriter(init: WorkerInit): Worker {
   return new Worker(code, { eval: true, workerData: init, execArgv });
 }
 
+/** Node flags a worker thread accepts and needs: how modules load (a TypeScript loader in tests), warnings. */
+const THREAD_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C', '--enable-source-maps', '--no-warnings', '--trace-warnings', '--no-deprecation']);
+/** Of those, the ones that take the next argument as their value. */
+const WITH_VALUE = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+
 /**
- * The process's Node flags, less those about how the main entry is read
- * (`node --input-type=module -e ...`): a thread inherits them, and Node
- * refuses to start a thread from a file with them.
+ * The process's Node flags a thread can take. A thread inherits the process's
+ * flags, and Node refuses to start one with a V8 or process-wide flag
+ * (`--no-memory-reducer`, which the agent runs with, `--max-old-space-size`) or
+ * one about reading the main entry (`--input-type`): "invalid execArgv flags".
  */
 export function threadExecArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a.startsWith('--input-type=')) continue;
-    if (a === '--input-type') {
-      i++;
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    if (!THREAD_FLAGS.has(flag)) {
+      if (eq < 0 && WITH_VALUE.has(flag)) i++;
       continue;
     }
     out.push(a);
+    if (eq < 0 && WITH_VALUE.has(flag) && i + 1 < argv.length) out.push(argv[++i]!);
   }
   return out;
 }
