@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from './clock.js';
+import { ManualClock, onGrid } from './clock.js';
 
 test('ManualClock fires fixed-rate and one-shot timers in time order', async () => {
   const c = new ManualClock(100);
@@ -26,4 +26,13 @@ test('ManualClock lets async work started by a timer settle before the next time
 
 test('every() rejects a non-positive interval', () => {
   assert.throws(() => new ManualClock().every(0, () => {}), RangeError);
+});
+
+test('a tick is stamped with its scheduled time when the timer fires within a few ms of it', () => {
+  const origin = 1_700_000_000_123;
+  assert.equal(onGrid(origin + 3000 + 2, origin, 1000), origin + 3000, '2 ms late: on the grid');
+  assert.equal(onGrid(origin + 3000 - 1, origin, 1000), origin + 3000, '1 ms early: on the grid');
+  assert.equal(onGrid(origin + 3000 + 90, origin, 1000), origin + 3090, 'far off: the time it fired');
+  assert.equal(onGrid(origin + 200 + 22, origin, 200), origin + 222, 'tolerance is a tenth of a short interval');
+  assert.equal(onGrid(origin + 200 + 15, origin, 200), origin + 200);
 });

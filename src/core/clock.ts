@@ -136,3 +136,20 @@ export class ManualClock implements Clock {
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
 }
+
+/** How far a timer may fire from its schedule and still be stamped with the scheduled time. */
+const GRID_TOLERANCE_MS = 25;
+
+/**
+ * The tick's time on its schedule (origin + k·interval) when the timer fired
+ * within a few ms of it, else the time it fired. Timers fire a millisecond or
+ * two late; stamping the schedule keeps every series of the tick evenly spaced,
+ * which is what history compresses best (a regular series costs ~0.4 bytes a
+ * sample on disk, a jittered one ~0.8), as Prometheus aligns scrape
+ * timestamps within its timestamp tolerance.
+ */
+export function onGrid(now: number, origin: number, intervalMs: number): number {
+  const k = Math.round((now - origin) / intervalMs);
+  const grid = origin + k * intervalMs;
+  return Math.abs(now - grid) <= Math.min(GRID_TOLERANCE_MS, intervalMs / 10) ? Math.round(grid) : now;
+}

@@ -8,7 +8,7 @@
  * own `up` and status; nothing of a page past a limit is kept. The target's URL
  * is shown only redacted (no userinfo, no secret query values).
  */
-import type { Clock, Timer } from '../../core/clock.js';
+import { onGrid, type Clock, type Timer } from '../../core/clock.js';
 import { describeError } from '../../core/errors.js';
 import { setLabel } from '../../core/labels.js';
 import { redactUrl, scrubSecrets, urlSecrets } from '../../core/redact.js';
@@ -132,8 +132,9 @@ export class ScrapeTarget {
 
   start(): void {
     if (this._timer !== undefined) return;
-    void this.scrapeNow();
-    this._timer = this._clock.every(this.spec.intervalMs, () => void this.scrapeNow());
+    const origin = this._clock.now();
+    void this.scrapeNow(origin);
+    this._timer = this._clock.every(this.spec.intervalMs, () => void this.scrapeNow(onGrid(this._clock.now(), origin, this.spec.intervalMs)));
   }
 
   stop(): void {
@@ -142,15 +143,17 @@ export class ScrapeTarget {
     this._abort?.abort(new Error('stopped'));
   }
 
-  /** Scrapes once (skipped while a scrape is in flight); never rejects. */
-  scrapeNow(): Promise<void> {
+  /**
+   * Scrapes once (skipped while a scrape is in flight); never rejects. `at`
+   * stamps the page: the scheduled time when on schedule (core/clock onGrid).
+   */
+  scrapeNow(at: number = this._clock.now()): Promise<void> {
     if (this._inFlight !== undefined) return this._inFlight;
-    this._inFlight = this._scrape().finally(() => (this._inFlight = undefined));
+    this._inFlight = this._scrape(at).finally(() => (this._inFlight = undefined));
     return this._inFlight;
   }
 
-  private async _scrape(): Promise<void> {
-    const at = this._clock.now();
+  private async _scrape(at: number): Promise<void> {
     const started = performance.now();
     const st = this._status;
     st.scrapesTotal++;
