@@ -2,7 +2,8 @@
  * The persistent tier (src/store/disk) end to end, on realistic series made
  * with the seeded PRNG: 20 series of one metric (4 CPU %, 4 rising counters,
  * 2 constant gauges, 4 noisy latencies, 6 cumulative histogram buckets),
- * scraped every second with ±3 ms of jitter.
+ * stamped as the agent stamps them: on schedule (core/clock onGrid), 1 in
+ * 1000 late by 30-200 ms (a GC pause).
  * - append throughput through the persistent tier: from the first append to
  *   the end of the flush that commits the last sample (chunks, rollups and
  *   SQLite writes all included; the writer thread does them on one core).
@@ -101,7 +102,7 @@ async function load(dir: string, seconds: number, everyS: number, rawMs?: number
   const t = new Float64Array(n);
   const v = new Float64Array(n * series.length);
   for (let i = 0; i < n; i++) {
-    t[i] = T0 + i * everyS * 1000 + Math.floor(rng.next() * 7) - 3;
+    t[i] = T0 + i * everyS * 1000 + (rng.next() < 0.001 ? 30 + Math.floor(rng.next() * 170) : 0);
     for (let s = 0; s < series.length; s++) v[i * series.length + s] = series[s]!.next(i * everyS);
   }
   const start = performance.now();
@@ -160,6 +161,8 @@ try {
   const db = new Database(join(dayDir, DB_FILE), { readonly: true });
   const rawPayload = (db.prepare('SELECT sum(length(data)) AS n FROM chunks_raw').get() as { n: number }).n;
   const rollupPayload = (db.prepare('SELECT (SELECT sum(length(data)) FROM chunks_minute) + (SELECT sum(length(data)) FROM chunks_hour) AS n').get() as { n: number }).n;
+  // The 4 full-precision latency gauges (~7.5 B/sample: random mantissa bits) apart from the 16 others.
+  const latencyPayload = (db.prepare(`SELECT sum(length(c.data)) AS n FROM chunks_raw c JOIN series s ON s.id = c.series_id WHERE s.labels LIKE '%"latency"%'`).get() as { n: number }).n;
   db.close();
   const fileBytes = statSync(join(dayDir, DB_FILE)).size;
 
@@ -177,7 +180,7 @@ try {
   process.stdout.write(
     `day set: ${day.samples} samples (20 series × ${DAY_S} s)\n` +
       `through the persistent tier: ${day.totalMs.toFixed(0)} ms = ${appendMSps.toFixed(2)} M samples/s (goal ≥ 1); main thread ${((day.appendMs * 1e6) / day.samples).toFixed(1)} ns per append\n` +
-      `on disk: ${fileBytes} bytes = ${(fileBytes / day.samples).toFixed(2)} B/sample (file); raw chunk payload ${(rawPayload / day.samples).toFixed(2)} B/sample, rollups ${(rollupPayload / day.samples).toFixed(3)} B/sample\n` +
+      `on disk: ${fileBytes} bytes = ${(fileBytes / day.samples).toFixed(2)} B/sample (file); raw chunk payload ${(rawPayload / day.samples).toFixed(2)} B/sample (${((rawPayload - latencyPayload) / (day.samples * 0.8)).toFixed(2)} for the 16 series but the full-precision latencies), rollups ${(rollupPayload / day.samples).toFixed(3)} B/sample\n` +
       `query 1 h × 20 series (72,000 points, raw): p95 ${q1h.agent.toFixed(2)} ms through the agent, ${q1h.reader.toFixed(2)} ms read-only (goal ≤ 20); ` +
       `first query (no decoded chunk cached) ${q1h.coldAgent.toFixed(2)} / ${q1h.coldReader.toFixed(2)} ms\n` +
       `query 7 d × 20 series (201,600 points, 1 min tier): p95 ${q7d.agent.toFixed(2)} ms through the agent, ${q7d.reader.toFixed(2)} ms read-only (goal ≤ 50); ` +
@@ -191,6 +194,7 @@ try {
       appendNsMain: round((day.appendMs * 1e6) / day.samples, 1),
       bytesPerSample: round(fileBytes / day.samples),
       rawPayloadBytesPerSample: round(rawPayload / day.samples),
+      rawPayloadExclLatencyBytesPerSample: round((rawPayload - latencyPayload) / (day.samples * 0.8)),
       query1hP95Ms: round(q1h.agent),
       query1hReaderP95Ms: round(q1h.reader),
       query1hColdMs: round(q1h.coldAgent),

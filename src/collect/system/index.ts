@@ -125,7 +125,7 @@ export function createSystemCollector(options: SystemCollectorOptions = {}): Sys
       const nowMs = now();
       const out: Sample[] = [];
       const emit: Emit = (name, v, labels = NO_LABELS) => {
-        if (Number.isFinite(v)) out.push({ name, labels, t: at, v });
+        if (Number.isFinite(v)) out.push({ name, labels, t: at, v: rounded(name, v) });
       };
       // statfs first: those calls run on the threadpool while we read /proc here.
       const fsDone = filesystems.read(emit, signal);
@@ -144,4 +144,17 @@ export function createSystemCollector(options: SystemCollectorOptions = {}): Sys
       return out;
     },
   };
+}
+
+/**
+ * Host figures to the precision they have. A percentage from /proc deltas is a
+ * ratio of jiffies (1 % of a core per 10 ms tick): digits past the second
+ * decimal are noise (psutil rounds cpu_percent to one), and a full-precision
+ * double in every sample is what history compresses worst (~8 bytes a sample
+ * against ~2). Rates in bytes per second are whole bytes.
+ */
+function rounded(name: string, v: number): number {
+  if (name.endsWith('_usage')) return Math.round(v * 100) / 100;
+  if (name.endsWith('_bytes_per_second')) return Math.round(v);
+  return v;
 }
