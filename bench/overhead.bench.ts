@@ -4,12 +4,16 @@
  * GPU collectors, echo.dash files, HTTP server) over 60 s. CPU is the sum of
  * every thread's on-CPU nanoseconds (/proc/<pid>/task/<tid>/schedstat), taken
  * in six 10 s windows: the figure is their median. RSS from /proc/<pid>/status.
+ * The agent keeps its history on disk (a temp data dir), as `echo-perf start` does.
  * In the same run, side by side:
  *   - baseline: a bare Node process with an idle 1 s timer (the floor any Node agent pays);
- *   - peer: a Node process sampling the same host figures with systeminformation every 1 s.
+ *   - peer: a Node process sampling the same host figures with systeminformation every 1 s;
+ *   - node_exporter (Debian prometheus-node-exporter, default collectors) scraped every 1 s
+ *     by this process (node_exporter collects per scrape; the scraper's own cost is not counted).
  * Run: npm run build && node --import tsx bench/overhead.bench.ts   (BENCH_SECONDS=20 to shorten)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,12 +80,24 @@ writeFileSync(
 );
 const config = join(dir, 'echo-perf.json');
 writeFileSync(config, JSON.stringify({ echo_dash: { stats_dir: join(dir, 'echo_stats') } }));
-const children = {
-  // As `npm start` runs it (the flag is the CLI's own shebang's, see src/cli/main.ts).
-  ours: spawn(process.execPath, ['--no-memory-reducer', join(ROOT, 'dist/cli/main.js'), 'start', '--port', '0', '--config', config], { stdio: 'ignore' }),
+const nodeExporter = ['prometheus-node-exporter', 'node_exporter'].find((b) => spawnSync('which', [b]).status === 0);
+const freePort = await new Promise<number>((resolve) => {
+  const srv = createServer().listen(0, '127.0.0.1', () => {
+    const port = (srv.address() as { port: number }).port;
+    srv.close(() => resolve(port));
+  });
+});
+const children: Record<string, ChildProcess> = {
+  // As `npm start` runs it (the flag is the CLI's own shebang's, see src/cli/main.ts), history on disk.
+  ours: spawn(process.execPath, ['--no-memory-reducer', join(ROOT, 'dist/cli/main.js'), 'start', '--port', '0', '--config', config, '--data-dir', join(dir, 'data')], { stdio: 'ignore' }),
   baseline: spawn(process.execPath, [baseline], { stdio: 'ignore' }),
   peer: spawn(process.execPath, [peer], { stdio: 'ignore' }),
 };
+let scraper: NodeJS.Timeout | undefined;
+if (nodeExporter !== undefined) {
+  children['node_exporter'] = spawn(nodeExporter, [`--web.listen-address=127.0.0.1:${freePort}`], { stdio: 'ignore' });
+  scraper = setInterval(() => void fetch(`http://127.0.0.1:${freePort}/metrics`).then((r) => r.text()).catch(() => undefined), 1000);
+} else console.log('node_exporter not found (Debian package prometheus-node-exporter): its column is left out');
 try {
   const r = await measure(children);
   console.log(`monitor over ${SECONDS}s at 1s interval (median of ${WINDOWS} windows):`);
@@ -96,8 +112,10 @@ try {
       baselineRssMiB: r['baseline']!.rssMiB,
       peerCpuPct: r['peer']!.cpuPct,
       peerRssMiB: r['peer']!.rssMiB,
+      ...(r['node_exporter'] !== undefined ? { nodeExporterCpuPct: r['node_exporter'].cpuPct, nodeExporterRssMiB: r['node_exporter'].rssMiB } : {}),
     }),
   );
 } finally {
+  if (scraper !== undefined) clearInterval(scraper);
   for (const c of Object.values(children)) c.kill('SIGTERM');
 }
