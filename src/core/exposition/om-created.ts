@@ -8,7 +8,7 @@
  * the Metric with the same labels, keeping every Metric contiguous ("Metric").
  */
 import type { ExpositionSample, MetricFamily } from './model.js';
-import { metricKey } from './om-rules.js';
+import { metricKey } from './om-metrics.js';
 
 const FOLDS_CREATED = new Set(['counter', 'histogram', 'summary']);
 const PLAIN = new Set(['gauge', 'untyped', 'unknown']);
