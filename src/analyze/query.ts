@@ -8,6 +8,7 @@
  */
 import { seriesKey } from '../core/labels.js';
 import type { Labels } from '../core/types.js';
+import { MAX_STEPS } from '../store/steps.js';
 import { extrapolatedRate, histogramQuantile, parseBucketBound, type Bucket, type Point } from './promql/index.js';
 
 /** One series of a query result: `[ms, value]` pairs, oldest first. */
@@ -17,7 +18,7 @@ export interface RangeSeries {
 }
 
 /** Evaluation times of a range query: start, start + step, … up to end. Bounded so a typo cannot ask for millions. */
-export function stepTimes(start: number, end: number, stepMs: number, maxSteps = 11_000): number[] {
+export function stepTimes(start: number, end: number, stepMs: number, maxSteps = MAX_STEPS): number[] {
   const out: number[] = [];
   for (let t = start; t <= end && out.length < maxSteps; t += stepMs) out.push(t);
   return out;

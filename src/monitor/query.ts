@@ -10,7 +10,8 @@ import { EchoPerfError } from '../core/errors.js';
 import type { Labels } from '../core/types.js';
 import { storedNameOf, toExposedUnit } from '../export/names.js';
 import type { SeriesStore } from '../store/series.js';
-import { stepTimes } from '../analyze/query.js';
+import { validateQuery, type StoreQuery } from '../store/disk/index.js';
+import { instantValues, LOOKBACK_MS } from '../store/steps.js';
 import type { MonitorStorage } from './storage.js';
 
 export interface MetricQuery {
@@ -32,24 +33,22 @@ export interface MetricQueryResult {
   series: { labels: Labels; points: [number, number][] }[];
 }
 
-const LOOKBACK_MS = 5 * 60_000;
-
 export async function runMetricQuery(q: MetricQuery, store: SeriesStore, storage: MonitorStorage | undefined, now: number): Promise<MetricQueryResult> {
-  const bad = (field: string, value: unknown, expected: string): never => {
-    throw new EchoPerfError('EP_ERR_ARGUMENT', `query ${field}: got ${String(value).slice(0, 100)}; expected ${expected}`);
-  };
-  if (typeof q?.metric !== 'string' || q.metric === '') bad('metric', q?.metric, 'a metric name');
+  if (typeof q?.metric !== 'string' || q.metric === '') {
+    throw new EchoPerfError('EP_ERR_ARGUMENT', `query metric: got ${String(q?.metric).slice(0, 100)}; expected a metric name`);
+  }
   const end = q.end ?? now;
-  const start = q.start ?? end - 3_600_000;
-  if (!Number.isFinite(end)) bad('end', q.end, 'ms since the epoch');
-  if (!Number.isFinite(start) || start > end) bad('start', q.start, `ms since the epoch, not after end (${end})`);
-  if (q.step !== undefined && !(Number.isFinite(q.step) && q.step > 0)) bad('step', q.step, 'ms > 0');
   const labels = q.labels ?? {};
   const stored = storedNameOf(q.metric, labels['quantile']);
   const { quantile: _q, ...rest } = labels;
-  const match: Labels = stored === undefined ? labels : { ...rest, ...stored.match };
-  const name = stored?.name ?? q.metric;
-  const query = { name, labels: match, start, end, ...(q.step !== undefined ? { step: q.step } : {}) };
+  // One check for both answers: memory and disk take the same ranges and steps.
+  const query = validateQuery({
+    name: stored?.name ?? q.metric,
+    labels: stored === undefined ? labels : { ...rest, ...stored.match },
+    start: q.start ?? end - 3_600_000,
+    end,
+    ...(q.step !== undefined ? { step: q.step } : {}),
+  });
   const fromDisk = storage?.query(query);
   const result: MetricQueryResult = fromDisk !== undefined ? await fromDisk : fromMemory(store, query);
   const scale = stored?.scale ?? 1;
@@ -61,18 +60,15 @@ export async function runMetricQuery(q: MetricQuery, store: SeriesStore, storage
   };
 }
 
-/** The hot tier's points; with a step, the last value at or before each step within Prometheus's 5-minute lookback. */
-function fromMemory(store: SeriesStore, q: { name: string; labels: Labels; start: number; end: number; step?: number }): MetricQueryResult {
+/** The hot tier's points; with a step, the instant value at each step (store/steps). */
+function fromMemory(store: SeriesStore, q: StoreQuery): MetricQueryResult {
   const from = q.step === undefined ? q.start : q.start - LOOKBACK_MS;
   const series = store.rangeSeries(q.name, q.labels, from, q.end).map((s) => {
     if (q.step === undefined) return { labels: s.labels, points: s.points.map((p): [number, number] => [p.t, p.v]) };
     const points: [number, number][] = [];
-    let i = 0;
-    for (const t of stepTimes(q.start, q.end, q.step)) {
-      while (i + 1 < s.points.length && s.points[i + 1]!.t <= t) i++;
-      const p = s.points[i];
-      if (p !== undefined && p.t <= t && t - p.t <= LOOKBACK_MS) points.push([t, p.v]);
-    }
+    const t = s.points.map((p) => p.t);
+    const v = s.points.map((p) => p.v);
+    instantValues(t, v, q.start, q.end, q.step, (at, value) => void points.push([at, value]));
     return { labels: s.labels, points };
   });
   return { tier: 'memory', series };

@@ -4,6 +4,7 @@
  * restart, queries. See docs/storage.md.
  */
 export { DiskStore, MAX_SERIES_ID } from './diskStore.js';
+export { validateQuery } from './query.js';
 export { DiskReader, DEFAULT_RETENTION, type DiskReaderOptions } from './reader.js';
 export { DEFAULT_FLUSH_INTERVAL_MS } from './options.js';
 export { SCHEMA_VERSION, DB_FILE } from './schema.js';

@@ -11,11 +11,11 @@ import type { DecodedChunkCache } from './chunkCache.js';
 import { readState } from './rollup.js';
 import { stmt, type Db } from './schema.js';
 import { Points, chunksBetween, parseLabels } from './seriesRows.js';
-import { LOOKBACK_MS, PERIOD_MS, tierFor } from './tiers.js';
+import { LOOKBACK_MS, instantValues, MAX_STEPS } from '../steps.js';
+import { PERIOD_MS, tierFor } from './tiers.js';
 import type { QueryResult, RetentionMs, StoreQuery, Tier } from './types.js';
 
 /** Prometheus refuses range queries of more than 11,000 points per series; so do we. */
-export const MAX_STEPS = 11_000;
 /** Series one query may match. */
 export const MAX_QUERY_SERIES = 10_000;
 /** Points one query may return in all (about 32 MB of float64 columns). */
@@ -126,26 +126,18 @@ function rawPoints(db: Db, id: number, q: StoreQuery, cache: DecodedChunkCache |
     }
     return out;
   }
-  // Instant value at each step: the last sample at or before it, at most LOOKBACK_MS old (Prometheus's lookback delta).
-  let ci = 0;
-  let i = 0;
-  let lastT = -Infinity;
-  let lastV = NaN;
-  for (let T = q.start; T <= q.end; T += q.step) {
-    while (ci < chunks.length) {
-      const c = chunks[ci]!;
-      if (i >= c.t.length) {
-        ci++;
-        i = 0;
-        continue;
-      }
-      if (c.t[i]! > T) break;
-      lastT = c.t[i]!;
-      lastV = c.columns[0]![i]!;
-      i++;
-    }
-    if (T - lastT <= LOOKBACK_MS) out.push(T, lastV);
+  // The chunks' points as one run, read at each step as Prometheus's lookback reads a series.
+  let n = 0;
+  for (const c of chunks) n += c.t.length;
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  let k = 0;
+  for (const c of chunks) {
+    t.set(c.t, k);
+    v.set(c.columns[0]!, k);
+    k += c.t.length;
   }
+  instantValues(t, v, q.start, q.end, q.step, (at, value) => out.push(at, value));
   return out;
 }
 

@@ -24,9 +24,6 @@ export const TABLE: Readonly<Record<Tier, string>> = { raw: 'chunks_raw', minute
 /** Rollup chunks hold these five columns per bucket, in this order. */
 export const ROLLUP_COLUMNS = ['min', 'max', 'sum', 'count', 'last'] as const;
 
-/** Prometheus's default lookback: an instant value is the last sample at most 5 minutes old. */
-export const LOOKBACK_MS = 300_000;
-
 /** The finest tier whose retention reaches back to `start`. */
 export function tierFor(start: number, now: number, r: RetentionMs): Tier {
   if (start >= now - r.rawMs) return 'raw';
