@@ -67,23 +67,17 @@ export function formatIssue(i: ConfigIssue): string {
   return `  - ${i.path || '(root)'}: got ${shown}; expected ${i.expected}`;
 }
 
-// Keys whose values are credentials. `token` only as the last word (`push_token`,
-// `bearer_token`): `token_throughput` is a metric, not a secret.
-const SECRET_KEY = /password|passwd|secret|credential|api[_-]?key|(?:^|[_-])token$|^authorization$/i;
-
 /**
- * Whether the value at `path` is a credential: a key like `push_token`,
- * `password`, `client_secret`, `authorization`, or any value under `headers`.
+ * Whether the value at `path` is a credential: under a key that names one
+ * (core/redact isSecretName: `push_token`, `password`, `client_secret`,
+ * `authorization`), or any value under `headers`.
  * @example isSecretPath(['server', 'push_token']) // true
  */
 export function isSecretPath(path: readonly string[]): boolean {
   const n = path.length;
-  // `password_file`, `bearer_token_file` name where a secret is, and the name helps find a wrong file.
-  if (n > 0 && path[n - 1]!.endsWith('_file') && !path.some((p) => p.toLowerCase() === 'headers')) return false;
-  if (n > 0 && isSecretName(path[n - 1]!)) return true;
   // basic_auth shows its username and the name of its password file, nothing else (a misspelt `pasword` included).
   if (n > 1 && path[n - 2] === 'basic_auth' && path[n - 1] !== 'username' && path[n - 1] !== 'password_file') return true;
-  return path.some((p, i) => SECRET_KEY.test(p) || (i < n - 1 && p.toLowerCase() === 'headers'));
+  return path.some((p, i) => isSecretName(p) || (i < n - 1 && p.toLowerCase() === 'headers'));
 }
 
 const SECRET_MARKER = /^<secret, [a-z0-9 ]{1,30}>$/;

@@ -7,13 +7,17 @@
 
 export const SECRET = '<secret>';
 
-const SECRET_NAMES = new Set(['api_key', 'apikey', 'key', 'token', 'access_token', 'password', 'passwd', 'secret', 'signature', 'sig', 'auth']);
+const SECRET_NAMES = new Set(['api_key', 'apikey', 'key', 'token', 'access_token', 'password', 'passwd', 'secret', 'signature', 'sig', 'auth', 'authorization']);
 const SECRET_SUFFIXES = ['_token', '_key', '_secret', '-token', '-key', '-secret'];
+/** Anywhere in a name; `token` only as the last word above: `token_throughput` is a metric, not a secret. */
+const SECRET_PART = /password|passwd|secret|credential|api[_-]?key/;
 
-/** Whether a query parameter or config key names a secret (case-insensitive). */
+/** Whether a query parameter, header or config key names a secret (case-insensitive). */
 export function isSecretName(name: string): boolean {
   const n = name.toLowerCase();
-  return SECRET_NAMES.has(n) || SECRET_SUFFIXES.some((s) => n.endsWith(s));
+  // `password_file`, `bearer_token_file` name where a secret is; the name helps find a wrong file.
+  if (n.endsWith('_file')) return false;
+  return SECRET_NAMES.has(n) || SECRET_SUFFIXES.some((s) => n.endsWith(s)) || SECRET_PART.test(n);
 }
 
 /**
