@@ -1,9 +1,8 @@
 /** @module cli/simulateComponent  `echo-perf simulate component NAME`: push realistic values to a running monitor. */
 import { parseArgs } from 'node:util';
 import { canonicalComponent } from '../core/components.js';
-import { EchoPerfError } from '../core/errors.js';
+import { describeErrorChain, EchoPerfError } from '../core/errors.js';
 import { componentPayload, prng, type SimComponent } from '../simulate/component.js';
-import { describeError } from './errorText.js';
 import { parseOrUsage, shown, SIMULATE_COMPONENT_USAGE, usageError } from './usage.js';
 
 const COMPONENTS = ['dtesn', 'echo_self', 'embodied'];
@@ -59,7 +58,7 @@ export async function runSimulateComponent(argv: string[], out: (s: string) => v
       }
     } catch (e) {
       failures++;
-      out(`push ${i}: ${describeError(e)}\n`);
+      out(`push ${i}: ${describeErrorChain(e)}\n`);
     }
     if (i + 1 < count && !stop) await new Promise((r) => setTimeout(r, interval * 1000));
   }
