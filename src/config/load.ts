@@ -97,8 +97,11 @@ function redactIssue(i: ConfigIssue): ConfigIssue {
 function redactValue(v: unknown, path: readonly string[], depth: number): unknown {
   if (v === undefined) return v;
   if (isSecretPath(path)) return secretMarker(v);
-  // A URL may carry credentials (`user:pass@`, `?api_key=`).
-  if (typeof v === 'string') return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? redactUrl(v) : v;
+  // A URL may carry credentials (`user:pass@`, `?api_key=`), a bad one under `url` too (`u:p@host`).
+  if (typeof v === 'string') {
+    const key = path[path.length - 1] ?? '';
+    return key === 'url' || key.endsWith('_url') || /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? redactUrl(v) : v;
+  }
   if (v === null || typeof v !== 'object') return v;
   if (depth >= 16) return '<…>';
   if (Array.isArray(v)) return v.map((x, i) => redactValue(x, [...path, String(i)], depth + 1));

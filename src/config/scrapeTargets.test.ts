@@ -49,3 +49,9 @@ test('reserved_series may not exceed max_series', () => {
   assert.match(configError({ max_series: 100, reserved_series: 101 }), /reserved_series: got 101 \(number\); expected a number of series <= max_series \(100\)/);
   assert.equal(parseConfig({ max_series: 100, reserved_series: 100 }).reserved_series, 100);
 });
+
+test('a URL that is not one still has its credentials hidden in the error', () => {
+  const msg = configError({ engines: [{ name: 'e', url: `u:${SECRETS[0]}@h:9/m` }] });
+  assert.match(msg, /engines\.0\.url: got "<secret>@h:9\/m"/);
+  assert.doesNotMatch(msg, new RegExp(SECRETS[0]!));
+});

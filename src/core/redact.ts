@@ -94,32 +94,6 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/**
- * A config value as it may be shown (`config check`, error details): values
- * under a key that names a secret, and anything in `basic_auth` but the
- * username and the file name, read `<secret>` (a misspelt `pasword` too);
- * URLs are redacted. `path` is where the value sits. Size and depth are bounded:
- * the value comes from a user's file.
- * @example redactConfigValue(['scrape_targets', '0'], { url: 'http://u:p@h/', bearer_token: 't' }) // { url: 'http://<secret>@h/', bearer_token: '<secret>' }
- */
-export function redactConfigValue(path: readonly string[], value: unknown): unknown {
-  return redactAt(path.length > 0 ? path[path.length - 1] : undefined, path.length > 1 ? path[path.length - 2] : undefined, value, 0);
-}
-
-const BASIC_AUTH_SHOWN = new Set(['username', 'password_file']);
-
-function redactAt(key: string | undefined, parent: string | undefined, value: unknown, depth: number): unknown {
-  if (value === undefined || value === null) return value;
-  if (key !== undefined && (isSecretName(key) || (parent === 'basic_auth' && !BASIC_AUTH_SHOWN.has(key)))) return SECRET;
-  if (typeof value === 'string') return key === 'url' || key?.endsWith('_url') || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? redactUrl(value) : value;
-  if (typeof value !== 'object') return value;
-  if (depth > 8) return '(nested too deep to show)';
-  if (Array.isArray(value)) return value.slice(0, 100).map((v) => redactAt(undefined, key, v, depth + 1));
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const k of Object.keys(value).slice(0, 100)) out[k] = redactAt(k, key, (value as Record<string, unknown>)[k], depth + 1);
-  return out;
-}
-
 function decodeLoose(s: string): string {
   try {
     return decodeURIComponent(s);
