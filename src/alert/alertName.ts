@@ -19,6 +19,14 @@ export function alertName(a: Pick<PerformanceAlert, 'kind' | 'metric' | 'metadat
     }
     case 'trend':
       return `${metric}Degrading`;
+    case 'baseline':
+      return `${metric}OffBaseline`;
+    case 'anomaly':
+      return `${metric}Anomalous`;
+    case 'forecast':
+      return `${metric}ForecastBreach`;
+    case 'slo':
+      return `${metric}ErrorBudgetBurn`;
     case 'staleness':
       return 'ComponentStale';
     case 'target':

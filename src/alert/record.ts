@@ -5,10 +5,10 @@
  */
 import { previewValue } from '../core/preview.js';
 import { AlertSeverity } from '../core/severity.js';
-import type { FindingKind } from '../analyze/finding.js';
+import { FINDING_KINDS, type FindingKind } from '../analyze/finding.js';
 import type { PerformanceAlert } from './alert.js';
 
-const KINDS: ReadonlySet<string> = new Set<FindingKind>(['threshold', 'trend', 'component', 'staleness', 'target', 'engine']);
+const KINDS: ReadonlySet<string> = new Set<string>(FINDING_KINDS);
 const SEVERITIES: ReadonlySet<string> = new Set(Object.values(AlertSeverity));
 /** Longest string field taken back: records are the agent's own, so anything longer is damage. */
 const MAX_TEXT = 4096;
