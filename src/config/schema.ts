@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { checkComponentName, COMPONENT_NAME_EXPECTED, COMPONENT_NAME_RE } from '../core/components.js';
+import { rulesSchema } from './rules/index.js';
 
 /** Threshold keys: the metric names alerts carry (seed's PerformanceThresholds, snake_case). */
 export const thresholdKeys = [
@@ -205,6 +206,10 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
     })
     .default({ window_size: 10, threshold: 0.15, enabled: true }),
+  /** alerting rules, added to the default set (a rule named like a default one replaces it); see docs/rules.md */
+  rules: rulesSchema.default([]),
+  /** whether the default rules (the seed's thresholds and trends, baselines, forecasts, engine rules) apply */
+  default_rules: z.boolean().default(true),
   server: z
     .strictObject({
       /** bind address; anything but loopback requires push_token */

@@ -1,0 +1,28 @@
+/** @module config/rules/threshold  A level crossed, with levels per severity and hysteresis. */
+import { z } from 'zod';
+import { commonRuleFields, finite } from './common.js';
+
+/** A number means one WARNING level. */
+const levels = z.union([
+  finite,
+  z
+    .strictObject({ info: finite.optional(), warning: finite.optional(), critical: finite.optional() })
+    .refine((l) => l.info !== undefined || l.warning !== undefined || l.critical !== undefined, { message: 'at least one of info, warning, critical' }),
+]);
+
+export const thresholdRuleSchema = z
+  .strictObject({
+    kind: z.literal('threshold'),
+    ...commonRuleFields,
+    /** fires when the value is above the level(s) */
+    above: levels.optional(),
+    /** fires when the value is below the level(s) */
+    below: levels.optional(),
+    /**
+     * hysteresis: once firing, the condition holds until the value is back past this level
+     * (at or under it for `above`, at or over it for `below`); default: the lowest level itself
+     */
+    clear: finite.optional(),
+  })
+  .refine((r) => (r.above === undefined) !== (r.below === undefined), { message: 'exactly one of above or below', path: ['above'] });
+export type ThresholdRuleConfig = z.infer<typeof thresholdRuleSchema>;
