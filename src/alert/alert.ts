@@ -25,4 +25,8 @@ export interface PerformanceAlert {
   /** When it resolved (ms), undefined while firing. */
   readonly endsAt: number | undefined;
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** The subject series' labels (engine, model, gpu, …); none for host-wide conditions. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The rule that raised it. */
+  readonly rule?: string;
 }

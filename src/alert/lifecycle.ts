@@ -58,6 +58,8 @@ export class AlertLifecycle {
           status: 'firing',
           endsAt: undefined,
           metadata: { ...f.metadata, worstValue: f.value, lastEvaluatedAt: at },
+          ...(f.labels !== undefined ? { labels: f.labels } : {}),
+          ...(f.rule !== undefined ? { rule: f.rule } : {}),
         };
         this._active.set(f.key, { alert, worst: f.value });
         events.push(alert);
