@@ -81,6 +81,9 @@ class ForecastEvaluator implements SeriesEvaluator {
   private hl = NaN;
   private hb = 0;
   private holtSeeded = false;
+  private holtDt = NaN;
+  private al = 0;
+  private ab = 0;
   private lastT = -Infinity;
   private lastV = NaN;
   // the latest forecast
@@ -124,8 +127,14 @@ class ForecastEvaluator implements SeriesEvaluator {
       this.hl = v;
       return;
     }
-    const al = -Math.expm1(-dt * this.lnLevel);
-    const ab = -Math.expm1(-dt * this.lnTrend);
+    // regular scrapes repeat one Δt: the two exponentials are worked out once
+    if (dt !== this.holtDt) {
+      this.holtDt = dt;
+      this.al = -Math.expm1(-dt * this.lnLevel);
+      this.ab = -Math.expm1(-dt * this.lnTrend);
+    }
+    const al = this.al;
+    const ab = this.ab;
     const prev = this.hl;
     const pred = prev + this.hb * dt;
     this.hl = pred + al * (v - pred);
