@@ -98,7 +98,7 @@ export function parseMatchers(input: string | readonly string[]): Matcher[] {
   const out: Matcher[] = [];
   for (let i = 0; i < parts.length; i++) {
     const field = parts.length === 1 ? 'matchers' : `matchers[${i}]`;
-    const text = parts[i];
+    const text: unknown = parts[i];
     if (typeof text !== 'string') throw bad(field, String(text), 'a matcher string such as alertname="HighCpuUsage"');
     if (text.length > MAX_MATCHERS * MAX_MATCHER_CHARS) throw bad(field, text, `at most ${MAX_MATCHERS * MAX_MATCHER_CHARS} characters`);
     for (const m of new Parser(text, field).list()) {

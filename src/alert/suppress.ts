@@ -20,7 +20,7 @@ export interface SuppressionStatus {
   inhibitedBy: string[];
 }
 
-const ACTIVE: SuppressionStatus = Object.freeze({ state: 'active', silencedBy: [], inhibitedBy: [] }) as SuppressionStatus;
+const ACTIVE: SuppressionStatus = Object.freeze({ state: 'active' as const, silencedBy: [], inhibitedBy: [] });
 
 export class Suppressor {
   /** Incident ids whose firing event reached the handlers. */
