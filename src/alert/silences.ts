@@ -84,7 +84,7 @@ function text(v: unknown, field: string): string {
 
 /** Checks the matchers of a silence: strings in Alertmanager's syntax, or `{name, value, isRegex, isEqual}`. */
 export function checkMatchers(v: unknown, field = 'matchers'): Matcher[] {
-  if (typeof v === 'string') return parseMatchers(v);
+  if (typeof v === 'string') return refuseMatchAll(parseMatchers(v), v, field);
   if (!Array.isArray(v) || v.length === 0) throw bad(field, v, 'a non-empty list of matchers such as ["alertname=\\"HighCpuUsage\\""] or [{"name","value","isRegex","isEqual"}]');
   if (v.length > 32) throw bad(`${field}.length`, v.length, 'at most 32 matchers');
   const out: Matcher[] = [];
@@ -99,6 +99,10 @@ export function checkMatchers(v: unknown, field = 'matchers'): Matcher[] {
     out.push(makeMatcher(o['name'] as string, o['value'] as string, (o['isRegex'] ?? false) as boolean, (o['isEqual'] ?? true) as boolean, `${field}[${i}]`));
   }
   if (out.length > 32) throw bad(`${field}.length`, out.length, 'at most 32 matchers');
+  return refuseMatchAll(out, v, field);
+}
+
+function refuseMatchAll(out: Matcher[], v: unknown, field: string): Matcher[] {
   // Alertmanager refuses a silence that would match every alert (API v2 postSilences: "at least one matcher must not match the empty string").
   if (out.every((m) => matchesAll([m], {}))) throw bad(field, v, 'at least one matcher that does not match the empty string (a silence must not match every alert)');
   return out;
