@@ -68,8 +68,8 @@ test('bad silences are refused naming the field; the count is bounded and expire
   const base = { matchers: 'a=b', duration: 60, createdBy: 'x', comment: 'y' };
   assert.throws(() => s.add({ ...base, matchers: 'a=~".*"' }), refused('matchers', 'must not match every alert'));
   assert.throws(() => s.add({ ...base, duration: -1 }), refused('duration', 'seconds > 0'));
-  assert.throws(() => s.add({ ...base, duration: undefined, endsAt: T0 - 1 }), refused('endsAt', 'after startsAt'));
-  assert.throws(() => s.add({ ...base, duration: undefined, endsAt: 'tomorrow' }), refused('endsAt', 'RFC 3339'));
+  assert.throws(() => s.add({ matchers: 'a=b', createdBy: 'x', comment: 'y', endsAt: T0 - 1 }), refused('endsAt', 'after startsAt'));
+  assert.throws(() => s.add({ matchers: 'a=b', createdBy: 'x', comment: 'y', endsAt: 'tomorrow' }), refused('endsAt', 'RFC 3339'));
   assert.throws(() => s.add({ ...base, createdBy: '' }), refused('createdBy', 'non-empty'));
   assert.throws(() => s.add({ ...base, comment: 'c'.repeat(5000) }), refused('comment', 'at most 4096'));
   for (let i = 0; i < MAX_SILENCES; i++) s.add(base);

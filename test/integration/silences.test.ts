@@ -47,7 +47,7 @@ test('a silenced alert fires without reaching handlers, is delivered when the si
   await first.start();
   await clock.advance(10_000);
   await first.monitor.flushAlerts();
-  assert.deepEqual(events, [], 'silenced: no handler heard of it');
+  assert.equal(events.length, 0, 'silenced: no handler heard of it');
   const firing = first.monitor.firingAlerts();
   assert.equal(firing.length, 1, 'it still fires');
   assert.equal(firing[0]!.metadata['suppressed'], true);
@@ -61,7 +61,7 @@ test('a silenced alert fires without reaching handlers, is delivered when the si
   assert.deepEqual(second.monitor.silences.list().map((s) => [s.id, s.comment]), [[sil.id, 'maintenance']], 'the restart kept the silence');
   await clock.advance(20_000);
   await second.monitor.flushAlerts();
-  assert.deepEqual(events, [], 'still silenced after the restart');
+  assert.equal(events.length, 0, 'still silenced after the restart');
   await clock.advance(40_000);
   await second.monitor.flushAlerts();
   assert.deepEqual(events, ['firing:cpu_usage'], 'delivered once the silence ended while it still fires');
