@@ -13,6 +13,7 @@ import { EchoPerfError } from '../core/errors.js';
 import { runConfigCheck, runConfigSchema } from './configCmd.js';
 import { runDemo } from './demo.js';
 import { runQuery } from './query.js';
+import { runSilence } from './silence.js';
 import { runStart } from './start.js';
 import { runSimulateComponent } from './simulateComponent.js';
 import { runSimulateEngine } from '../simulate/engine/index.js';
@@ -99,6 +100,8 @@ export async function main(argv: string[]): Promise<number> {
       return runDemo(rest, out);
     case 'query':
       return runQuery(rest, out);
+    case 'silence':
+      return runSilence(rest, out);
     case 'simulate': {
       if (path === 'simulate component') return runSimulateComponent(args, out);
       if (path === 'simulate engine') return runSimulateEngine(args, out);

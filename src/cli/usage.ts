@@ -29,7 +29,35 @@ commands:
   simulate component dtesn|echo-self|embodied [--url URL] [--interval S] [--count N]
                           [--scenario healthy|degraded] [--token T]
                           push realistic component metrics to a running monitor
+  silence add MATCHER... --duration 2h --comment TEXT [--author A]
+  silence list [--state active|pending|expired]
+  silence expire ID...    silence alerts on a running agent (Alertmanager matchers)
   help [COMMAND]          this text, or a command's usage
+`;
+
+export const SILENCE_USAGE = `usage: echo-perf silence add MATCHER... --comment TEXT [--duration 2h] [--author NAME]
+       echo-perf silence list [--state pending|active|expired] [--format table|json]
+       echo-perf silence expire ID...
+
+Silences alerts on a running agent, as amtool does: a silenced alert still
+fires and shows in /api/v1/status, but its handlers and echo.dash hear of it
+only once the silence ends (if it still fires then).
+
+  MATCHER            Alertmanager matchers: name="value", name!="value", name=~"regex",
+                     name!~"regex" (regexes match the whole value), separately or as
+                     one list '{a="b", c=~"d.*"}'. Labels: alertname, severity,
+                     component, metric, kind and the series' labels (engine, model, ...)
+  -d, --duration D   how long, e.g. 30m, 2h, 1d (default 1h)
+  -c, --comment TEXT why (required)
+  -a, --author NAME  who (default $USER)
+      --state S      list only pending, active or expired silences
+      --format F     list as a table (default) or json
+      --url URL      the agent (default http://127.0.0.1:9464)
+      --token T      the agent's server.push_token (needed when it binds beyond loopback)
+  -h, --help         this text
+
+Exit 0 done; 1 the agent refused (the reason is printed); 2 bad arguments or
+the agent cannot be reached.
 `;
 
 export const START_USAGE = `usage: echo-perf start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
@@ -128,6 +156,7 @@ export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['simulate engine', SIMULATE_ENGINE_USAGE],
   ['simulate component', SIMULATE_COMPONENT_USAGE],
   ['query', QUERY_USAGE],
+  ['silence', SILENCE_USAGE],
   ['help', HELP_USAGE],
 ]);
 

@@ -15,6 +15,7 @@ import { attachEchoDash } from './echoDash.js';
 import { createDefaultMonitor } from './factory.js';
 import { monitorView } from './monitorView.js';
 import { addPushRoute } from './pushRoute.js';
+import { addSilenceRoutes } from './silenceRoutes.js';
 import { UnifiedPerformanceMonitor, type CollectorSummary, type ComponentState, type MonitorOptions, type PerformanceSummary } from './unifiedMonitor.js';
 
 export interface IntegratedOptions extends MonitorOptions {
@@ -65,6 +66,7 @@ export class IntegratedPerformanceSystem {
         ...(sc.push_token !== undefined ? { token: sc.push_token } : {}),
       });
       addPushRoute(this._server, this.monitor);
+      addSilenceRoutes(this._server, this.monitor);
     }
   }
 

@@ -28,12 +28,15 @@ export interface StorageHooks {
   raise(key: string, f: Omit<Finding, 'key' | 'kind'>): void;
   clear(key: string): void;
   restoreAlerts(records: readonly unknown[]): void;
+  /** Analysis state saved by namespace (silences, rules), read back at open. */
+  restoreState(load: (namespace: string) => [string, unknown][]): void;
 }
 
 export class MonitorStorage {
   private _disk: DiskStore | undefined;
   private _store: SeriesStore | undefined;
   private _savedFiring = '';
+  private readonly _savedVersion = new Map<string, number>();
 
   constructor(
     readonly dataDir: string,
@@ -75,6 +78,7 @@ export class MonitorStorage {
     this._store = store;
     const alerts = disk.loadAlerts();
     hooks.restoreAlerts(alerts.map((a) => a.record));
+    hooks.restoreState((ns) => disk.loadState(ns));
     this._logger.info(`history in ${this.dataDir}: ${series} series back in memory, ${alerts.length} firing alerts restored`);
   }
 
@@ -86,6 +90,21 @@ export class MonitorStorage {
     if (key === this._savedFiring) return;
     this._savedFiring = key;
     d.saveAlerts(firing.map((a) => ({ fingerprint: a.fingerprint, record: a })));
+  }
+
+  /**
+   * Saves a namespace's state (written with the next flush) when its version
+   * moved since the last save; `entries` is called only then.
+   */
+  saveState(namespace: string, version: number, entries: () => [string, unknown][]): void {
+    const d = this._disk;
+    if (d === undefined || this._savedVersion.get(namespace) === version) return;
+    try {
+      d.setState(namespace, entries());
+      this._savedVersion.set(namespace, version);
+    } catch (e) {
+      this._logger.error(`cannot save ${namespace} state: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   query(q: StoreQuery): Promise<QueryResult> | undefined {
@@ -118,6 +137,7 @@ export class MonitorStorage {
     const d = this._disk;
     this._disk = undefined;
     this._savedFiring = '';
+    this._savedVersion.clear();
     this._store?.detach();
     this._store = undefined;
     await d?.close();

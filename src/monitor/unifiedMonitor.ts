@@ -26,6 +26,8 @@ import type { PerformanceThresholds } from '../analyze/thresholds.js';
 import { computeTrends, type Trend } from '../analyze/trend.js';
 import type { PerformanceAlert } from '../alert/alert.js';
 import type { RestoreResult } from '../alert/log.js';
+import { Silences } from '../alert/silences.js';
+import { Suppressor, type SuppressionStatus } from '../alert/suppress.js';
 import type { AlertHandler } from '../notify/dispatch.js';
 import { currentSamples, selfSamples } from './currentState.js';
 import { STALE_MS, wireParts, type Parts } from './parts.js';
@@ -50,7 +52,14 @@ export class UnifiedPerformanceMonitor {
   /** The configured Prometheus scrape targets, each on its own schedule. */
   readonly scrapes: ScrapeManager;
   thresholds: PerformanceThresholds;
+  /**
+   * Silences (Alertmanager's): `add({matchers, duration | endsAt, createdBy, comment})`,
+   * `list({state})`, `expire(id)`. A silenced alert fires but its handlers hear of
+   * it only once no silence or inhibit rule mutes it. Kept in the data dir.
+   */
+  readonly silences: Silences;
 
+  private readonly _suppressor: Suppressor;
   private readonly _clock: Clock;
   private readonly _logger: Logger;
   private readonly _p: Parts;
@@ -79,6 +88,8 @@ export class UnifiedPerformanceMonitor {
     this.alertsHistory = this._p.alerts.history;
     this.scrapes = this._p.scrapes;
     this.componentCollectors = this._p.registry.entries;
+    this.silences = new Silences(this._clock);
+    this._suppressor = new Suppressor(this.silences);
   }
 
   /** The time source this monitor runs on. */
@@ -162,9 +173,14 @@ export class UnifiedPerformanceMonitor {
     return this.metricsHistory.at(-1);
   }
 
-  /** Alerts firing now. */
+  /** Alerts firing now; muted ones marked in metadata (`suppressed`, `silencedBy`, `inhibitedBy`). */
   firingAlerts(): PerformanceAlert[] {
-    return this._p.alerts.firing();
+    return this._p.alerts.firing().map((a) => this._suppressor.annotate(a));
+  }
+
+  /** A firing alert's status as Alertmanager API v2 shows it: active, or suppressed and by what (as of the last tick). */
+  alertStatus(a: PerformanceAlert): SuppressionStatus {
+    return this._suppressor.statusOf(a);
   }
 
   /** Incidents that started within the last `hours`, plus any still firing. */
@@ -172,7 +188,7 @@ export class UnifiedPerformanceMonitor {
     if (!(typeof hours === 'number' && hours >= 0)) {
       throw new EchoPerfError('EP_ERR_ARGUMENT', `getRecentAlerts: hours: got ${String(hours)}; expected a number >= 0`);
     }
-    return this._p.alerts.since(this._clock.now() - hours * 3_600_000);
+    return this._p.alerts.since(this._clock.now() - hours * 3_600_000).map((a) => this._suppressor.annotate(a));
   }
 
   /**
@@ -270,6 +286,7 @@ export class UnifiedPerformanceMonitor {
   /** Stops monitoring if it runs, writes what is pending and releases the data dir. */
   async close(): Promise<void> {
     if (this._p.loop.running) this.stopMonitoring();
+    this._saveSilences();
     await this._p.storage?.close();
   }
 
@@ -280,6 +297,10 @@ export class UnifiedPerformanceMonitor {
       restoreAlerts: (records) => {
         const r = this.restoreAlerts(records);
         for (const p of r.problems.slice(0, 5)) this._logger.warn(`saved alert not restored: ${p}`);
+      },
+      restoreState: (load) => {
+        const r = this.silences.restore(load('silences'));
+        for (const p of r.problems.slice(0, 5)) this._logger.warn(`saved silence not restored: ${p}`);
       },
     };
   }
@@ -292,6 +313,10 @@ export class UnifiedPerformanceMonitor {
   /** The monitor's own health as samples (Prometheus naming). */
   selfSamples(at: number = this._clock.now()): Sample[] {
     return selfSamples(this._p, at);
+  }
+
+  private _saveSilences(): void {
+    this._p.storage?.saveState('silences', this.silences.version, () => this.silences.save());
   }
 
   private _timeoutMs(): number {
@@ -322,8 +347,13 @@ export class UnifiedPerformanceMonitor {
     this._p.push.forgetSilent(at, this.componentCollectors);
     const { snapshot, findings } = this._p.pipeline.evaluate(at, batches);
     const events = this._p.alerts.apply(at, findings);
-    this._p.dispatcher.dispatch(events);
-    this._p.storage?.saveFiring(this._p.alerts.firing());
+    {
+      // Silences and inhibit rules hold back notifications, not alerts (alert/suppress.ts).
+      const firing = this._p.alerts.firing();
+      this._p.dispatcher.dispatch(this._suppressor.filter(events, firing, at));
+      this._saveSilences();
+      this._p.storage?.saveFiring(firing.map((a) => this._suppressor.annotate(a)));
+    }
     this.store.append(this.selfSamples(at), { meta: { origin: 'self' } });
     // Series that stopped reporting leave the store after Prometheus's 5-minute staleness period
     // (history series only once no snapshot in metricsHistory refers to them).

@@ -11,3 +11,4 @@ export { resolveServerOptions, serverDefaults } from './options.js';
 export type { PreHandler } from './auth.js';
 export { bearerAuth, bearerTokenMatches, isLoopbackHost } from './auth.js';
 export { acceptsGzip } from './encoding.js';
+export { HttpError } from './replies.js';

@@ -10,10 +10,10 @@ import type { Timer } from '../../core/clock.js';
 import { EchoPerfError, describeError } from '../../core/errors.js';
 import type { SeriesDescriptor, SeriesPersistence } from '../persistence.js';
 import { acquireLock } from './lock.js';
-import { checkAlerts, checkOptions } from './options.js';
+import { MAX_STATE_NAMESPACES, checkAlerts, checkOptions, checkState } from './options.js';
 import type { Batch, Def, FromWorker, ToWorker, WriterStatus } from './protocol.js';
 import { toPointsAsync, validateQuery, type ColumnResult } from './query.js';
-import { readAlerts, readRecent, type RecentSeries } from './restore.js';
+import { readAlerts, readRecent, readState, type RecentSeries } from './restore.js';
 import { SampleBuffer } from './sampleBuffer.js';
 import { dbPath, openWritable, stmt, type Db } from './schema.js';
 import { spawnWriter } from './spawnWriter.js';
@@ -28,6 +28,7 @@ export class DiskStore implements SeriesPersistence {
   private readonly _buf: SampleBuffer;
   private readonly _defs: Def[] = [];
   private _alerts: [string, string][] | undefined;
+  private readonly _state = new Map<string, [string, string][]>();
   private readonly _waiting = new Map<number, Resolver>();
   private _seq = 0;
   private _inFlight = 0;
@@ -46,6 +47,7 @@ export class DiskStore implements SeriesPersistence {
     db: Db,
     private readonly _release: () => void,
     private readonly _saved: PersistedAlert[],
+    private readonly _savedState: Map<string, [string, unknown][]>,
   ) {
     this._db = db;
     this._buf = new SampleBuffer(_o.maxPendingSamples);
@@ -72,7 +74,7 @@ export class DiskStore implements SeriesPersistence {
       try {
         chmodSync(path, 0o600);
         stmt(db, `INSERT OR REPLACE INTO meta (key, value) VALUES ('retention', ?)`).run(JSON.stringify(o.retention));
-        return new DiskStore(o, db, release, readAlerts(db, o.logger));
+        return new DiskStore(o, db, release, readAlerts(db, o.logger), readState(db, o.logger));
       } catch (e) {
         db.close();
         throw e;
@@ -118,13 +120,32 @@ export class DiskStore implements SeriesPersistence {
     return this._saved.slice();
   }
 
+  /**
+   * Replaces a namespace's saved state (`silences`, `rules`, …) with these
+   * [key, value] pairs, written with the next flush. Values must be JSON-serialisable.
+   * Throws EP_ERR_ARGUMENT naming the bad entry.
+   */
+  setState(namespace: string, entries: readonly (readonly [string, unknown])[]): void {
+    const rows = checkState(namespace, entries);
+    if (!this._state.has(namespace) && this._state.size >= MAX_STATE_NAMESPACES) {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `state namespace: got ${JSON.stringify(namespace)}; expected at most ${MAX_STATE_NAMESPACES} namespaces per flush`);
+    }
+    this._state.set(namespace, rows);
+  }
+
+  /** A namespace's state as the last flush before this open wrote it: [key, value] pairs ([] when none). */
+  loadState(namespace: string): [string, unknown][] {
+    return (this._savedState.get(namespace) ?? []).slice();
+  }
+
   /** Commits everything buffered; resolves once the writer has tried (see `health()` for the outcome). */
   flush(): Promise<void> {
     if (this._closing !== undefined) return Promise.resolve();
     if (this._worker === undefined) this._startWorker();
     const batches = this._buf.takeAll();
-    const m: ToWorker = { type: 'flush', seq: ++this._seq, now: this._o.clock.now(), defs: this._defs.splice(0), batches, alerts: this._alerts };
+    const m: ToWorker = { type: 'flush', seq: ++this._seq, now: this._o.clock.now(), defs: this._defs.splice(0), batches, alerts: this._alerts, state: [...this._state] };
     this._alerts = undefined;
+    this._state.clear();
     this._flushing = true;
     const settled = (): void => {
       this._flushing = false;

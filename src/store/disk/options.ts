@@ -75,3 +75,35 @@ export function checkAlerts(active: readonly PersistedAlert[]): [string, string]
   }
   return out;
 }
+
+/** State namespaces at most, rows per namespace, and the size of one row's JSON. */
+export const MAX_STATE_NAMESPACES = 16;
+export const MAX_STATE_ROWS = 100_000;
+export const MAX_STATE_JSON = 256 * 1024;
+const NAMESPACE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** A namespace's state as [key, JSON] pairs, checked. */
+export function checkState(namespace: string, entries: readonly (readonly [string, unknown])[]): [string, string][] {
+  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) throw bad('namespace', namespace, 'a name of lowercase letters, digits and _ (at most 64), such as "silences"');
+  if (!Array.isArray(entries)) throw bad(`state.${namespace}`, entries, 'an array of [key, value] pairs');
+  if (entries.length > MAX_STATE_ROWS) throw bad(`state.${namespace}.length`, entries.length, `at most ${MAX_STATE_ROWS} entries`);
+  const out: [string, string][] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as unknown;
+    const key = Array.isArray(e) ? (e[0] as unknown) : undefined;
+    if (typeof key !== 'string' || key === '' || key.length > 512) throw bad(`state.${namespace}[${i}][0]`, key, 'a key of 1 to 512 characters');
+    if (seen.has(key)) throw bad(`state.${namespace}[${i}][0]`, key, 'keys that differ');
+    seen.add(key);
+    let json: string | undefined;
+    try {
+      json = JSON.stringify((e as unknown[])[1]);
+    } catch (err) {
+      throw bad(`state.${namespace}[${i}][1]`, String(err), 'a JSON-serialisable value');
+    }
+    if (json === undefined) throw bad(`state.${namespace}[${i}][1]`, (e as unknown[])[1], 'a JSON-serialisable value');
+    if (json.length > MAX_STATE_JSON) throw bad(`state.${namespace}[${i}][1]`, `${json.length} characters of JSON`, `at most ${MAX_STATE_JSON}`);
+    out.push([key, json]);
+  }
+  return out;
+}

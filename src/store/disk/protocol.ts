@@ -26,7 +26,7 @@ export type Def = [id: number, d: SeriesDescriptor];
 
 export type ToWorker =
   | { type: 'samples'; now: number; defs: Def[]; batch: Batch }
-  | { type: 'flush'; seq: number; now: number; defs: Def[]; batches: Batch[]; alerts: [string, string][] | undefined }
+  | { type: 'flush'; seq: number; now: number; defs: Def[]; batches: Batch[]; alerts: [string, string][] | undefined; state: [string, [string, string][]][] }
   | { type: 'query'; seq: number; now: number; defs: Def[]; batches: Batch[]; q: StoreQuery }
   | { type: 'close'; seq: number; now: number };
 

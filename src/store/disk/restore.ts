@@ -81,3 +81,27 @@ export function readAlerts(db: Db, logger: Logger): PersistedAlert[] {
   }
   return out;
 }
+
+/** Rows read back per namespace at most (as many as one may save). */
+export const MAX_STATE_ROWS_READ = 100_000;
+
+/** The analysis state written by the last flush, by namespace: [key, parsed JSON] pairs. Unreadable rows are skipped. */
+export function readState(db: Db, logger: Logger): Map<string, [string, unknown][]> {
+  const out = new Map<string, [string, unknown][]>();
+  const rows = stmt(db, `SELECT namespace, key, value FROM state ORDER BY namespace, key LIMIT ${16 * MAX_STATE_ROWS_READ}`).iterate() as IterableIterator<{
+    namespace: string;
+    key: string;
+    value: string;
+  }>;
+  for (const r of rows) {
+    let l = out.get(r.namespace);
+    if (l === undefined) out.set(r.namespace, (l = []));
+    if (l.length >= MAX_STATE_ROWS_READ) continue;
+    try {
+      l.push([r.key, JSON.parse(r.value) as unknown]);
+    } catch (e) {
+      logger.warn(`store: skipping saved state ${r.namespace.slice(0, 64)}/${r.key.slice(0, 100)}: not JSON (${describeError(e)})`);
+    }
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { EchoPerfError, describeError } from '../../core/errors.js';
 
 export type Db = Database.Database;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /** "EPDB" in ASCII. */
 export const APPLICATION_ID = 0x45504442;
 export const DB_FILE = 'echo-perf.db';
@@ -71,8 +71,11 @@ export function stmt(db: Db, sql: string): Database.Statement {
   return s;
 }
 
-/** Steps from version i + 1 to i + 2 (none yet: version 1 is the first). */
-const MIGRATIONS: readonly ((db: Db) => void)[] = [];
+/** Analysis state kept across restarts (silences, rule state), replaced a namespace at a time. */
+const STATE_TABLE = `CREATE TABLE state (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID;`;
+
+/** Steps from version i + 1 to i + 2. */
+const MIGRATIONS: readonly ((db: Db) => void)[] = [(db) => db.exec(STATE_TABLE)];
 
 function openError(path: string, e: unknown): EchoPerfError {
   return new EchoPerfError('EP_ERR_STORE_OPEN', `cannot open the store database ${path}: ${describeError(e)}`, { cause: e });
@@ -135,7 +138,7 @@ export function openWritable(path: string): Db {
     if (version < SCHEMA_VERSION) {
       db.transaction(() => {
         if (version === 0) db.exec(SCHEMA_V1);
-        else for (let v = version; v < SCHEMA_VERSION; v++) MIGRATIONS[v - 1]?.(db);
+        for (let v = Math.max(version, 1); v < SCHEMA_VERSION; v++) MIGRATIONS[v - 1]!(db);
         db.pragma(`application_id = ${APPLICATION_ID}`);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })();

@@ -40,6 +40,7 @@ export class ChunkWriter {
   private _dirty: SeriesState[] = [];
   private _pending: Batch[] = [];
   private _alerts: [string, string][] | undefined;
+  private readonly _state = new Map<string, [string, string][]>();
   private _txRejected = 0;
   pendingCount = 0;
   dropped = 0;
@@ -93,6 +94,11 @@ export class ChunkWriter {
     this._alerts = alerts;
   }
 
+  /** A namespace's state rows to write with the next commit, replacing its stored rows. */
+  setState(namespace: string, rows: [string, string][]): void {
+    this._state.set(namespace, rows);
+  }
+
   /** Applies everything pending in one transaction; true when series were (re)defined. Throws (with memory reset) when it fails. */
   commit(now: number): boolean {
     const defined = this._pendingDefs.size > 0;
@@ -110,6 +116,11 @@ export class ChunkWriter {
           const ins = stmt(this._db, `INSERT OR REPLACE INTO alerts (fingerprint, record) VALUES (?, ?)`);
           for (const [fp, json] of this._alerts) ins.run(fp, json);
         }
+        for (const [ns, rows] of this._state) {
+          stmt(this._db, `DELETE FROM state WHERE namespace = ?`).run(ns);
+          const ins = stmt(this._db, `INSERT INTO state (namespace, key, value) VALUES (?, ?, ?)`);
+          for (const [k, json] of rows) ins.run(ns, k, json);
+        }
       })();
     } catch (e) {
       this._reset();
@@ -119,6 +130,7 @@ export class ChunkWriter {
     this._pending = [];
     this.pendingCount = 0;
     this._alerts = undefined;
+    this._state.clear();
     this.rejected += this._txRejected;
     this._txRejected = 0;
     return defined;

@@ -116,6 +116,7 @@ function handle(m: ToWorker): void {
       if (m.type === 'flush') {
         send({ type: 'ack', n, pending: w.pendingCount, dropped: w.dropped });
         if (m.alerts !== undefined) w.setAlerts(m.alerts);
+        for (const [ns, rows] of m.state) w.setState(ns, rows);
         commit(m.now);
         send({ type: 'status', seq: m.seq, status: status() });
         return;
