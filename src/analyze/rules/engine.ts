@@ -216,25 +216,25 @@ export class RuleEngine {
    */
   restoreState(entries: unknown): { restored: number; problems: string[] } {
     const problems: string[] = [];
-    if (!Array.isArray(entries)) return { restored: 0, problems: [`state: got ${JSON.stringify(previewValue(entries))}; expected an array of [key, json] pairs`] };
+    if (!Array.isArray(entries)) return { restored: 0, problems: [`state: got ${shown(entries)}; expected an array of [key, json] pairs`] };
     let restored = 0;
     for (let i = 0; i < entries.length && i < MAX_RESTORED; i++) {
       const e: unknown = entries[i];
       if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || typeof e[1] !== 'string' || !e[0].startsWith('rule:') || e[0].length > 4096 || e[1].length > 65_536) {
-        problems.push(`state[${i}]: got ${JSON.stringify(previewValue(e))}; expected a ["rule:<name>:<series>", "<json>"] pair`);
+        problems.push(`state[${i}]: got ${shown(e)}; expected a ["rule:<name>:<series>", "<json>"] pair`);
         continue;
       }
       let state: unknown;
       try {
         state = JSON.parse(e[1]);
       } catch {
-        problems.push(`state[${i}][1]: got ${JSON.stringify(previewValue(e[1]))}; expected JSON`);
+        problems.push(`state[${i}][1]: got ${shown(e[1])}; expected JSON`);
         continue;
       }
       const w = this._byKey.get(e[0]);
       if (w !== undefined) {
         if (w.ev.restore?.(state) === true) restored++;
-        else problems.push(`state[${i}][1]: got ${JSON.stringify(previewValue(e[1]))}; expected a state the rule's evaluator takes back`);
+        else problems.push(`state[${i}][1]: got ${shown(e[1])}; expected a state the rule's evaluator takes back`);
         continue;
       }
       this._restored.set(e[0], state);
@@ -323,4 +323,10 @@ export class RuleEngine {
     w.rule.bySeries.delete(w.series);
     this._byKey.delete(w.key);
   }
+}
+
+/** A hostile value in a message: strings quoted, everything cut to ~100 characters. */
+function shown(v: unknown): string {
+  const p = previewValue(v);
+  return typeof v === 'string' ? JSON.stringify(p) : String(p);
 }
