@@ -61,7 +61,7 @@ test('keep_firing_for: a firing alert outlives its condition that long, and reso
   assert.deepEqual(life.apply(17_000, []), []);
   const [r] = life.apply(18_000, []);
   assert.equal(r?.status, 'resolved');
-  assert.match(r!.message, /condition no longer holds .* after 18 s$/);
+  assert.match(r.message, /condition no longer holds .* after 18 s$/);
 });
 
 test('escalation emits a firing event again for the same incident; repeat_interval re-sends a still-firing alert', () => {
