@@ -10,7 +10,8 @@ import { AlertSeverity, createDefaultMonitor, type PerformanceAlert } from 'echo
 const seconds = Number(process.argv[2] ?? 6);
 const out = process.argv[3] ?? 'demo_metrics.json';
 
-const monitor = createDefaultMonitor({ config: { monitoring_interval: 0.5, log_level: 'warn' } });
+// A few seconds of demo: alerts fire at once (`default_for: 0`) instead of after the default rules' 60 s hold.
+const monitor = createDefaultMonitor({ config: { monitoring_interval: 0.5, log_level: 'warn', alerting: { default_for: 0 } } });
 
 // Thresholds, as the seed's "Configuration" section customises them.
 monitor.thresholds.maxRequestLatency = 500;

@@ -65,3 +65,22 @@ test('restore skips bad records, each named with its field, and keeps at most th
   ]);
   assert.equal(all.restored, 2);
 });
+
+test('restore takes back labels and rule, checked: bad labels are refused naming the label', () => {
+  const log = new AlertLog(10, new MemoryLogger());
+  const rec = { id: 'a', fingerprint: 'f', kind: 'threshold', severity: 'warning', component: 'c', metric: 'm', currentValue: 1, threshold: 0, message: 'x', timestamp: 1, status: 'firing', metadata: {}, labels: { gpu: '0' }, rule: 'threshold:m' };
+  assert.deepEqual(log.restore([rec]), { restored: 1, problems: [] });
+  assert.deepEqual([log.firing()[0]!.labels, log.firing()[0]!.rule], [{ gpu: '0' }, 'threshold:m']);
+  const bad = new AlertLog(10, new MemoryLogger()).restore([
+    { ...rec, labels: { 'bad-name': 'x' } },
+    { ...rec, id: 'b', labels: { gpu: 7 } },
+    { ...rec, id: 'c', labels: [] },
+    { ...rec, id: 'd', rule: 42 },
+  ]);
+  assert.deepEqual(bad.problems, [
+    'records[0].labels.bad-name: got "x"; expected an object of at most 64 label names to strings of at most 4096 characters',
+    'records[1].labels.gpu: got 7; expected an object of at most 64 label names to strings of at most 4096 characters',
+    'records[2].labels: got []; expected an object of at most 64 label names to strings of at most 4096 characters',
+    'records[3].rule: got 42; expected a rule name of at most 4096 characters',
+  ]);
+});

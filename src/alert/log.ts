@@ -7,11 +7,11 @@
  */
 import type { Logger } from '../core/logger.js';
 import type { Sample } from '../core/types.js';
-import type { Finding } from '../analyze/finding.js';
+import type { Finding, Recovery } from '../analyze/finding.js';
 import { BoundedHistory } from '../store/history.js';
 import type { PerformanceAlert } from './alert.js';
 import { alertName } from './alertName.js';
-import { AlertLifecycle } from './lifecycle.js';
+import { AlertLifecycle, type LifecycleOptions } from './lifecycle.js';
 import { checkAlertRecord } from './record.js';
 
 export interface RestoreResult {
@@ -24,23 +24,28 @@ export interface RestoreResult {
 export class AlertLog {
   /** One record per incident, newest last. */
   readonly history: BoundedHistory<PerformanceAlert>;
-  private readonly _lifecycle = new AlertLifecycle();
+  private readonly _lifecycle: AlertLifecycle;
 
   constructor(
     maxlen: number,
     private readonly _logger: Logger,
+    options: LifecycleOptions = {},
   ) {
     this.history = new BoundedHistory(maxlen);
+    this._lifecycle = new AlertLifecycle(options);
   }
 
-  /** Applies one evaluation's findings; returns the events to deliver (new incidents, resolved ones). */
-  apply(at: number, findings: readonly Finding[]): PerformanceAlert[] {
-    const events = this._lifecycle.apply(at, findings, (updated) => {
+  /**
+   * Applies one evaluation's findings and recoveries; returns the events to
+   * deliver (new incidents, escalated or repeated ones, resolved ones).
+   */
+  apply(at: number, findings: readonly Finding[], recoveries: readonly Recovery[] = []): PerformanceAlert[] {
+    const events = this._lifecycle.apply(at, findings, recoveries, (updated) => {
       this.history.replaceLast((a) => a.id === updated.id, updated);
     });
     for (const e of events) {
-      if (e.status === 'firing') this.history.push(e);
-      else this.history.replaceLast((a) => a.id === e.id, e);
+      // An escalation or a repeat is the same incident: its record is updated, not added.
+      if (!this.history.replaceLast((a) => a.id === e.id, e)) this.history.push(e);
       this._logger.info(`alert ${e.status}: [${e.severity}] ${e.component}/${e.metric}: ${e.message}`);
     }
     return events;
@@ -49,6 +54,11 @@ export class AlertLog {
   /** Alerts firing now. */
   firing(): PerformanceAlert[] {
     return this._lifecycle.active();
+  }
+
+  /** Alerts whose condition holds, waiting out their hold time (`for`). */
+  pending(): PerformanceAlert[] {
+    return this._lifecycle.pending();
   }
 
   /** Incidents that started at or after `since` (ms), plus any still firing. */
@@ -89,13 +99,14 @@ export class AlertLog {
     return { restored, problems };
   }
 
-  /** `ALERTS{alertname, alertstate="firing", severity, component, metric} 1` per firing alert (Prometheus rules/alerting.go). */
+  /** `ALERTS{alertname, alertstate="firing"|"pending", severity, component, metric} 1` per firing or pending alert (Prometheus rules/alerting.go). */
   series(at: number): Sample[] {
-    return this.firing().map((a) => ({
+    const one = (a: PerformanceAlert, alertstate: string): Sample => ({
       name: 'ALERTS',
-      labels: { alertname: alertName(a), alertstate: 'firing', severity: a.severity.toLowerCase(), component: a.component, metric: a.metric },
+      labels: { alertname: alertName(a), alertstate, severity: a.severity.toLowerCase(), component: a.component, metric: a.metric },
       t: at,
       v: 1,
-    }));
+    });
+    return [...this.firing().map((a) => one(a, 'firing')), ...this.pending().map((a) => one(a, 'pending'))];
   }
 }

@@ -3,6 +3,7 @@
  * Checks an incident record read back after a restart (from disk: treated as
  * hostile) before it becomes an alert again.
  */
+import { setLabel } from '../core/labels.js';
 import { previewValue } from '../core/preview.js';
 import { AlertSeverity } from '../core/severity.js';
 import { FINDING_KINDS, type FindingKind } from '../analyze/finding.js';
@@ -37,6 +38,10 @@ export function checkAlertRecord(r: unknown, where: string): PerformanceAlert | 
   }
   const metadata = o['metadata'] ?? {};
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return bad('metadata', metadata, 'an object');
+  const rule = o['rule'];
+  if (rule !== undefined && (typeof rule !== 'string' || rule === '' || rule.length > MAX_TEXT)) return bad('rule', rule, `a rule name of at most ${MAX_TEXT} characters`);
+  const labels = checkLabels(o['labels']);
+  if (typeof labels === 'string') return bad(labels === '' ? 'labels' : `labels.${labels}`, labels === '' ? o['labels'] : (o['labels'] as Record<string, unknown>)[labels], `an object of at most ${MAX_LABELS} label names to strings of at most ${MAX_TEXT} characters`);
   return {
     id: o['id'] as string,
     fingerprint: o['fingerprint'] as string,
@@ -51,5 +56,26 @@ export function checkAlertRecord(r: unknown, where: string): PerformanceAlert | 
     status,
     endsAt: status === 'resolved' ? (endsAt as number) : undefined,
     metadata: { ...(metadata as Record<string, unknown>) },
+    ...(labels !== undefined ? { labels } : {}),
+    ...(rule !== undefined ? { rule } : {}),
   };
+}
+
+/** Most labels a record's series may have (the store's own label_limit default). */
+const MAX_LABELS = 64;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The labels, copied into a fresh object; or the offending label's name ('' for the whole value). */
+function checkLabels(v: unknown): Record<string, string> | undefined | string {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) return '';
+  const keys = Object.keys(v);
+  if (keys.length > MAX_LABELS) return '';
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    const x = (v as Record<string, unknown>)[k];
+    if (!LABEL_NAME.test(k) || typeof x !== 'string' || x.length > MAX_TEXT) return k;
+    setLabel(out, k, x);
+  }
+  return out;
 }

@@ -16,8 +16,10 @@ import { RefList } from '../store/refs.js';
 import type { SeriesOrigin, SeriesStore } from '../store/series.js';
 import { deriveFromScrapes } from './derive.js';
 import { deriveEngines, engineStalls } from './engines/tick.js';
-import type { Finding } from './finding.js';
+import type { Finding, Recovery } from './finding.js';
 import { evaluateRules } from './rules.js';
+import { activeRules } from './rules/active.js';
+import { RuleEngine } from './rules/engine.js';
 import type { SnapshotHistory } from './snapshot/history.js';
 import { deriveSources, engineSources, freshTargetHealth, type TargetInfo } from './sources.js';
 import type { Freshness } from './staleness.js';
@@ -52,6 +54,8 @@ export interface PipelineOptions {
 export interface Evaluation {
   snapshot: PerformanceMetrics;
   findings: Finding[];
+  /** Rule conditions that stopped holding this tick, said the way a person would. */
+  recoveries: Recovery[];
 }
 
 const DERIVED = { origin: 'derived' } as const;
@@ -62,8 +66,16 @@ export class Pipeline {
   /** Per component: time of its newest sample (for staleness). */
   private readonly _lastSeen = new Map<string, number>();
   private _freshness: ReadonlyMap<string, Freshness> = new Map();
+  /** The per-series rules (threshold, trend, baseline, …). */
+  readonly rules: RuleEngine;
+  /** The thresholds the rules were last built from: run-time changes rebuild them at the next tick. */
+  private _builtFrom: string;
 
-  constructor(private readonly _o: PipelineOptions) {}
+  constructor(private readonly _o: PipelineOptions) {
+    const t = _o.thresholds();
+    this._builtFrom = JSON.stringify(t);
+    this.rules = new RuleEngine(activeRules(_o.config, t));
+  }
 
   /** Per component seen: active or stale, as of the last evaluation. */
   get freshness(): ReadonlyMap<string, Freshness> {
@@ -102,21 +114,24 @@ export class Pipeline {
 
     this._see(collected);
     const thresholds = this._o.thresholds();
+    const now = JSON.stringify(thresholds);
+    if (now !== this._builtFrom) {
+      this._builtFrom = now;
+      this.rules.setRules(activeRules(c, thresholds));
+    }
+    this.rules.evaluate(at, store, (name, labels) => store.metaOf(store.idOf(name, labels))?.origin);
+    const ruled = this.rules.findings(at);
     const { findings, freshness } = evaluateRules({
       at,
-      view,
       samples: collected,
-      history: this._o.history.last(thresholds.degradationWindowSize),
-      thresholds,
-      trendsEnabled: c.degradation_detection.enabled,
       lastSeen: this._lastSeen,
       intervalMs: this._o.intervalMs(),
       staleAfterIntervals: c.stale_after_intervals,
       targets: targets.values(),
     });
     this._freshness = freshness;
-    findings.push(...this._o.conditions(), ...engineStalls(store, c, engines, at));
-    return { snapshot: view.snapshot, findings };
+    findings.push(...ruled.findings, ...this._o.conditions(), ...engineStalls(store, c, engines, at));
+    return { snapshot: view.snapshot, findings, recoveries: ruled.recoveries };
   }
 
   private _see(collected: readonly Sample[]): void {

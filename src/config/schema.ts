@@ -41,6 +41,21 @@ const alertThresholds = z.strictObject({
   evolution_convergence: finite.min(0).max(1).optional(),
   /** 0..1; CRITICAL below */
   proprioceptive_accuracy: finite.min(0).max(1).optional(),
+  // Per LLM engine (the unified engine metrics; see docs/rules.md): WARNING above, held `alerting.default_for`.
+  /** ms; time to first token, p95 over rate_window; default request_latency_ms (1000), CRITICAL at 5× */
+  ttft_ms: finite.gt(0).optional(),
+  /** ms; time per output token, p95 over rate_window; no rule unless set */
+  tpot_ms: finite.gt(0).optional(),
+  /** ms; queue time, p95 over rate_window; no rule unless set */
+  queue_time_ms: finite.gt(0).optional(),
+  /** %; KV-cache usage; default 95 (CRITICAL at 99) */
+  kv_cache_usage: percent.optional(),
+  /** requests queued, not yet scheduled; default 50 */
+  requests_waiting: finite.min(0).optional(),
+  /** ratio 0..1 of finished requests that failed; default 0.05 (CRITICAL at 0.25) */
+  request_error_rate: finite.min(0).max(1).optional(),
+  /** preemptions per second; no rule unless set */
+  preemptions_per_s: finite.min(0).optional(),
 });
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
@@ -210,6 +225,14 @@ export const configSchema = z.strictObject({
   rules: rulesSchema.default([]),
   /** whether the default rules (the seed's thresholds and trends, baselines, forecasts, engine rules) apply */
   default_rules: z.boolean().default(true),
+  alerting: z
+    .strictObject({
+      /** seconds after which a still-firing alert is sent again (Alertmanager's repeat_interval, 4 h); 0 = never */
+      repeat_interval: finite.min(0).max(400 * 86400).default(14_400),
+      /** seconds the default threshold rules must hold before they fire (Prometheus `for`); 0 = the seed's immediate alerts */
+      default_for: finite.min(0).max(86_400).default(60),
+    })
+    .default({ repeat_interval: 14_400, default_for: 60 }),
   server: z
     .strictObject({
       /** bind address; anything but loopback requires push_token */

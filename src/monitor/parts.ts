@@ -79,7 +79,7 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
     collectors,
     pipeline,
     targets: () => scrapes.statuses(),
-    alerts: new AlertLog(c.max_alerts_history, logger),
+    alerts: new AlertLog(c.max_alerts_history, logger, { repeatIntervalMs: c.alerting.repeat_interval * 1000 }),
     dispatcher: new AlertDispatcher(logger),
     push: new PushedComponents(c, () => live.intervalMs()),
     loop: new TickLoop({ clock, intervalMs: () => live.intervalMs(), tick: (at, current) => live.tick(at, current), busy: () => runner.inFlight() }),

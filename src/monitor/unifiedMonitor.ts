@@ -345,8 +345,10 @@ export class UnifiedPerformanceMonitor {
     const batches: CollectedBatch[] = [];
     for (const [source, samples] of outputs) batches.push({ source, samples, ...this._p.registry.originOf(source) });
     this._p.push.forgetSilent(at, this.componentCollectors);
-    const { snapshot, findings } = this._p.pipeline.evaluate(at, batches);
-    const events = this._p.alerts.apply(at, findings);
+    const { snapshot, findings, recoveries } = this._p.pipeline.evaluate(at, batches);
+    const events = this._p.alerts.apply(at, findings, recoveries);
+    // A baseline freezes while its series alerts, so a degradation is not learnt as normal.
+    for (const e of events) this._p.pipeline.rules.alerting(e.fingerprint, e.status === 'firing');
     {
       // Silences and inhibit rules hold back notifications, not alerts (alert/suppress.ts).
       const firing = this._p.alerts.firing();

@@ -48,7 +48,7 @@ test('start runs on this machine, prints a status line and alerts, and stops cle
   const cfg = join(dir, 'c.json');
   // A CPU threshold of 0 % makes the first tick alert, so the alert path is exercised for real.
   const stats = join(dir, 'echo_stats');
-  writeFileSync(cfg, JSON.stringify({ monitoring_interval: 0.2, alert_thresholds: { cpu_usage: 0 }, echo_dash: { stats_dir: stats } }));
+  writeFileSync(cfg, JSON.stringify({ monitoring_interval: 0.2, alert_thresholds: { cpu_usage: 0 }, alerting: { default_for: 0 }, echo_dash: { stats_dir: stats } }));
   const child = spawn(process.execPath, [...CLI, 'start', '--config', cfg, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -57,7 +57,7 @@ test('start runs on this machine, prints a status line and alerts, and stops cle
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await new Promise<void>((resolve) => {
     const check = (): void => {
-      if (/cpu \d/.test(out) && /🚨 WARNING: High CPU usage/.test(out)) {
+      if (/cpu \d/.test(out) && /🚨 WARNING: cpu_usage [\d.]+ % above 0 % \(warning\)/.test(out)) {
         child.stdout.off('data', check);
         resolve();
       }

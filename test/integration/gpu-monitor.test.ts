@@ -10,7 +10,7 @@ const BIN = fileURLToPath(new URL('../fixtures/bin', import.meta.url));
 test('GPUs through the monitor: gpuUtilization is the mean over GPUs, the alert compares the busiest one', async (t) => {
   const gpu = createGpuCollector({ path: BIN, rocmSmi: false, env: { ...process.env, FAKE_NVIDIA_SMI_GPUS: '2' }, intervalMs: 100 });
   t.after(() => gpu.close());
-  const m = new UnifiedPerformanceMonitor({ config: { monitoring_interval: 0.2, log_level: 'silent' }, systemCollector: false, gpuCollector: gpu, logger: new MemoryLogger() });
+  const m = new UnifiedPerformanceMonitor({ config: { monitoring_interval: 0.2, log_level: 'silent', alerting: { default_for: 0 } }, systemCollector: false, gpuCollector: gpu, logger: new MemoryLogger() });
   let per: number[] = [];
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {

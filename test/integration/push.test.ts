@@ -21,7 +21,8 @@ async function setup(t: TestContext, config: EchoPerfConfigInput = {}, token?: s
 }
 
 test('a JSON push over HTTP feeds the component, its snapshot fields and its thresholds', async (t) => {
-  const { monitor, push } = await setup(t);
+  // One tick: the default rules' 60 s hold is set to 0 (the seed's immediate alerts).
+  const { monitor, push } = await setup(t, { alerting: { default_for: 0 } });
   const r = await push('echo-self', JSON.stringify({ evolution_convergence: 0.5, fitness_improvement: 0.02, generation_time_s: 3.5 }));
   assert.equal(r.status, 200);
   assert.deepEqual(await r.json(), { status: 'ok', component: 'echo_self', accepted: 3 });

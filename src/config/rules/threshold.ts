@@ -24,5 +24,9 @@ export const thresholdRuleSchema = z
      */
     clear: finite.optional(),
   })
-  .refine((r) => (r.above === undefined) !== (r.below === undefined), { message: 'exactly one of above or below', path: ['above'] });
+  .refine((r) => (r.above === undefined) !== (r.below === undefined) || (!r.enabled && r.above === undefined && r.below === undefined), {
+    // `{ name, kind, metric, enabled: false }` alone turns off the rule of that name (a default one).
+    message: 'exactly one of above or below',
+    path: ['above'],
+  });
 export type ThresholdRuleConfig = z.infer<typeof thresholdRuleSchema>;
