@@ -14,10 +14,11 @@ import { runConfigCheck, runConfigSchema } from './configCmd.js';
 import { runDemo } from './demo.js';
 import { runQuery } from './query.js';
 import { runSilence } from './silence.js';
+import { runReplay } from './replay.js';
 import { runStart } from './start.js';
 import { runSimulateComponent } from './simulateComponent.js';
 import { runSimulateEngine } from '../simulate/engine/index.js';
-import { COMMAND_USAGE, CONFIG_CHECK_USAGE, CONFIG_SCHEMA_USAGE, CONFIG_USAGE, parseOrUsage, shown, SIMULATE_USAGE, START_USAGE, USAGE, usageError, wantsHelp } from './usage.js';
+import { COMMAND_USAGE, CONFIG_CHECK_USAGE, CONFIG_SCHEMA_USAGE, CONFIG_USAGE, parseOrUsage, shown, REPLAY_USAGE, SIMULATE_USAGE, START_USAGE, USAGE, usageError, wantsHelp } from './usage.js';
 import { packageVersion } from './version.js';
 
 function parsePort(v: string | undefined): number | undefined {
@@ -102,6 +103,22 @@ export async function main(argv: string[]): Promise<number> {
       return runQuery(rest, out);
     case 'silence':
       return runSilence(rest, out);
+    case 'replay': {
+      const { values, positionals } = parseOrUsage(REPLAY_USAGE, () =>
+        parseArgs({
+          args: rest,
+          options: { config: { type: 'string', short: 'c' }, metric: { type: 'string' }, out: { type: 'string' }, scores: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        }),
+      );
+      if (positionals.length === 0) throw usageError('replay: no INPUT; expected one or more CSV or JSONL files', REPLAY_USAGE);
+      if (values.out === undefined && values.scores === undefined) throw usageError('replay: nothing to write; expected --out FILE and/or --scores DIR', REPLAY_USAGE);
+      if (values.metric !== undefined && !/^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/.test(values.metric))
+        throw usageError(`--metric: got ${shown(values.metric)}; expected a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*`, REPLAY_USAGE);
+      await runReplay({ ...values, inputs: positionals }, err);
+      return 0;
+    }
     case 'simulate': {
       if (path === 'simulate component') return runSimulateComponent(args, out);
       if (path === 'simulate engine') return runSimulateEngine(args, out);

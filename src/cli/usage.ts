@@ -32,6 +32,9 @@ commands:
   silence add MATCHER... --duration 2h --comment TEXT [--author A]
   silence list [--state active|pending|expired]
   silence expire ID...    silence alerts on a running agent (Alertmanager matchers)
+  replay [--config FILE] [--metric NAME] [--out EVENTS.jsonl] [--scores DIR] INPUT...
+                          feed recorded series (CSV timestamp,value or JSONL samples) through the
+                          analysis at full speed; write alert events and/or per-row anomaly scores
   help [COMMAND]          this text, or a command's usage
 `;
 
@@ -58,6 +61,32 @@ only once the silence ends (if it still fires then).
 
 Exit 0 done; 1 the agent refused (the reason is printed); 2 bad arguments or
 the agent cannot be reached.
+`;
+
+export const REPLAY_USAGE = `usage: echo-perf replay [--config FILE] [--metric NAME] [--out EVENTS.jsonl] [--scores DIR] INPUT...
+
+Feeds recorded series through the same analysis code as the live monitor, at
+full speed on the samples' own time (never the wall clock).
+
+INPUT is a CSV file with a header naming the columns timestamp and value (the
+metric is --metric or the file name without its extension), or a .jsonl file of
+samples {"name", "labels"?, "t"|"timestamp", "v"|"value"}, one per line. Rows are
+fed in file order (repeated or unsorted timestamps are kept). Timestamps: ISO-8601,
+"YYYY-MM-DD HH:MM:SS" (UTC when no zone is given), or epoch numbers: seconds below
+1e11, milliseconds from 1e11 on.
+
+  -c, --config FILE      JSON config file: its anomaly rules (or, with none and default_rules on,
+                         the default anomaly rule on every series) raise the alert events
+      --metric NAME      metric name of CSV inputs (default: each file's name without extension)
+      --out FILE         write every firing and resolved alert event there, one JSON object a line
+      --scores DIR       run the default anomaly detector on every series and write, per input,
+                         DIR/<path below the inputs' common folder> as CSV
+                         timestamp,value,anomaly_score, one row per input row, in order
+                         (replay --scores out/echo data/*/*.csv gives out/echo/<category>/<file>.csv,
+                         the layout the NAB scorer reads)
+  -h, --help             this text
+
+Exit 0 when done, 2 on a bad argument or input (the message names file:line, the field and the value).
 `;
 
 export const START_USAGE = `usage: echo-perf start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
@@ -157,6 +186,7 @@ export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['simulate component', SIMULATE_COMPONENT_USAGE],
   ['query', QUERY_USAGE],
   ['silence', SILENCE_USAGE],
+  ['replay', REPLAY_USAGE],
   ['help', HELP_USAGE],
 ]);
 

@@ -32,6 +32,8 @@ export const ErrorCodes = {
   EP_ERR_STORE_OPEN: 'EP_ERR_STORE_OPEN',
   /** Stored data (a compressed chunk) is truncated, damaged or of an unknown format version. */
   EP_ERR_STORE_CORRUPT: 'EP_ERR_STORE_CORRUPT',
+  /** A replay input (CSV or JSONL series) cannot be read or has a malformed line. */
+  EP_ERR_REPLAY_INPUT: 'EP_ERR_REPLAY_INPUT',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
