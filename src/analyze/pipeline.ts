@@ -18,6 +18,7 @@ import { deriveFromScrapes } from './derive.js';
 import { deriveEngines, engineStalls } from './engines/tick.js';
 import type { Finding } from './finding.js';
 import { evaluateRules } from './rules.js';
+import { LlmServing } from './slo/index.js';
 import type { SnapshotHistory } from './snapshot/history.js';
 import { deriveSources, engineSources, freshTargetHealth, type TargetInfo } from './sources.js';
 import type { Freshness } from './staleness.js';
@@ -47,6 +48,8 @@ export interface PipelineOptions {
   readonly isCollector: (name: string) => boolean;
   /** Conditions raised from outside the data (an unwritable stats dir), evaluated every tick. */
   readonly conditions: () => Iterable<Finding>;
+  /** An engine's process ids on this host, where known (for the GPUs serving it). */
+  readonly enginePids?: (engine: string) => readonly string[] | undefined;
 }
 
 export interface Evaluation {
@@ -62,8 +65,12 @@ export class Pipeline {
   /** Per component: time of its newest sample (for staleness). */
   private readonly _lastSeen = new Map<string, number>();
   private _freshness: ReadonlyMap<string, Freshness> = new Map();
+  /** Goodput, tokens per joule and SLOs of the LLM engines. */
+  readonly llm: LlmServing;
 
-  constructor(private readonly _o: PipelineOptions) {}
+  constructor(private readonly _o: PipelineOptions) {
+    this.llm = new LlmServing(_o.config, _o.enginePids);
+  }
 
   /** Per component seen: active or stale, as of the last evaluation. */
   get freshness(): ReadonlyMap<string, Freshness> {
@@ -94,6 +101,8 @@ export class Pipeline {
     store.append(targetRates, { budget: 'external', depth: 'history', meta: DERIVED, refs: this._tick });
     this._one.clear();
     store.append(deriveEngines(store, engines, at, windowMs), { depth: 'history', meta: DERIVED, refs: this._one });
+    const serving = this.llm.evaluate(at, store, engines, windowMs);
+    store.append(serving.samples, { depth: 'history', meta: DERIVED, refs: this._one });
     const engineRefs = this._one.freeze();
     store.collections.set(ENGINES_SOURCE, { at, ...engineRefs });
     this._tick.pushAll(engineRefs);
@@ -116,6 +125,7 @@ export class Pipeline {
     });
     this._freshness = freshness;
     findings.push(...this._o.conditions(), ...engineStalls(store, c, engines, at));
+    findings.push(...serving.findings);
     return { snapshot: view.snapshot, findings };
   }
 

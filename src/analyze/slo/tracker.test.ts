@@ -67,7 +67,7 @@ describe('SloTracker', () => {
       if (k === 141) {
         const [f141] = found;
         assert.equal(f141?.kind, 'slo');
-        assert.equal(f141?.metric, 'slo_error_budget_burn_rate');
+        assert.equal(f141?.metric, 'ttft_ms');
         assert.deepEqual(f141?.labels, { engine: JOB, slo: 'slo:ttft_500ms' });
         assert.equal(f141?.threshold, 14.4);
       }

@@ -31,8 +31,14 @@ import { criteriaOf, CriterionCounts, type Criterion } from './counts.js';
 import { defaultSloName, describeCriteria, promDuration } from './describe.js';
 import { CountRing } from './ring.js';
 
-/** The metric of SLO alerts: the burn rate of the long window of the entry that fires. */
+/** Burn rates as samples (label `window`). */
 export const SLO_BURN_METRIC = 'slo_error_budget_burn_rate';
+
+/**
+ * The metric an SLO alert names: the unified engine metric its one criterion
+ * is about (so its alertname reads `TtftErrorBudgetBurn`), `slo` for several.
+ */
+const CRITERION_METRIC: Readonly<Record<Criterion['kind'], string>> = { ttft: 'ttft_ms', tpot: 'tpot_ms', latency: 'request_latency_ms', errors: 'request_error_rate' };
 export const SLO_SAMPLE = {
   objective: 'slo_objective',
   goodRatio: 'slo_good_ratio',
@@ -40,8 +46,11 @@ export const SLO_SAMPLE = {
   burn: SLO_BURN_METRIC,
 } as const;
 
+/** Spacing of the fine points: 10 s, finer for windows under 5 min (a 30th of the shortest), never under 1 s. */
 const FINE_STEP_MS = 10_000;
 const FINE_SPAN_MS = 6 * 3_600_000;
+/** Points a fine ring holds at most. */
+const FINE_POINTS = 4000;
 const COARSE_STEP_MS = 300_000;
 /** Points a coarse ring holds at most; a longer period spaces them further apart. */
 const COARSE_POINTS = 10_000;
@@ -113,7 +122,9 @@ class Track {
     this.counts = slo.criteria.map((c) => new CriterionCounts(c));
     this.current = new Float64Array(2 * slo.criteria.length);
     const longest = Math.max(slo.periodMs, ...slo.windowsMs);
-    this.fine = new CountRing(this.current.length, FINE_STEP_MS, Math.min(FINE_SPAN_MS, Math.max(...slo.windowsMs)));
+    const fineSpan = Math.min(FINE_SPAN_MS, Math.max(...slo.windowsMs));
+    const fineStep = Math.max(1000, Math.min(FINE_STEP_MS, Math.floor(slo.windowsMs[0]! / 30)), Math.ceil(fineSpan / FINE_POINTS));
+    this.fine = new CountRing(this.current.length, fineStep, fineSpan);
     this.coarse = new CountRing(this.current.length, Math.max(COARSE_STEP_MS, Math.ceil(longest / COARSE_POINTS)), longest);
   }
 
@@ -133,7 +144,7 @@ class Track {
   }
 
   window(at: number, ms: number): WindowFigures {
-    const ring = ms <= FINE_SPAN_MS && this.fine.size > 0 && ms <= this.fine.capacity * FINE_STEP_MS ? this.fine : this.coarse;
+    const ring = ms <= FINE_SPAN_MS && this.fine.size > 0 && ms <= (this.fine.capacity - 2) * this.fine.stepMs ? this.fine : this.coarse;
     const pos = ring.find(at - ms);
     if (pos < 0) return { observedMs: 0, requests: 0, badRatio: undefined };
     let requests = 0;
@@ -294,7 +305,7 @@ function finding(t: Track, e: BurnEntry, at: number): Finding {
     kind: 'slo',
     severity: e.severity,
     component: t.engine,
-    metric: SLO_BURN_METRIC,
+    metric: t.slo.criteria.length === 1 ? CRITERION_METRIC[t.slo.criteria[0]!.kind] : 'slo',
     value: longBurn,
     threshold: e.factor,
     message:
