@@ -123,6 +123,31 @@ describe('SloTracker', () => {
     assert.equal(s!.engine, JOB);
   });
 
+  it('errors: true counts finished requests that did not abort or error, and SLO criteria combine by the smaller share', () => {
+    const store = newStore();
+    const slo = tracker({ errors: true, ttft_ms: 500, objective: 0.9 });
+    store.append(scrape(PAGE, JOB, T0, []));
+    slo.evaluate(T0, store, [SOURCE]);
+    // 20 finished: 16 stop, 2 length, 1 abort, 1 error → 2 failed (share good 0.9);
+    // TTFT: 19 of 20 under 500 ms (0.95). The SLO's good share is the smaller, 0.9.
+    store.append(
+      scrape(PAGE, JOB, T0 + STEP, [
+        add('vllm:request_success_total', 16, { finished_reason: 'stop' }),
+        add('vllm:request_success_total', 2, { finished_reason: 'length' }),
+        add('vllm:request_success_total', 1, { finished_reason: 'abort' }),
+        add('vllm:request_success_total', 1, { finished_reason: 'error' }),
+        ttft(19, 1),
+      ]),
+    );
+    slo.evaluate(T0 + STEP, store, [SOURCE]);
+    const [s] = slo.status();
+    assert.equal(s!.slo, 'slo:ttft_500ms:errors');
+    assert.equal(s!.description, 'TTFT ≤ 500 ms and error-free');
+    assert.ok(Math.abs(s!.goodRatio! - 0.9) < 1e-12);
+    // budget left: 1 − 0.1 / 0.1 = 0
+    assert.ok(Math.abs(s!.budgetLeft!) < 1e-9);
+  });
+
   it('counts a target between bucket bounds under the lower bound, and says so in status', () => {
     const store = newStore();
     const slo = tracker({ ttft_ms: 300 }); // bounds … 0.25, 0.5 …: 0.1 s is good, 1 s is not
