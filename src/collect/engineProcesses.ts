@@ -11,7 +11,8 @@
  * host with many processes never blocks the event loop. Processes of other
  * users whose fds cannot be read are skipped (the finder then knows less).
  */
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { open, readdir, readFile, readlink } from 'node:fs/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { networkInterfaces, hostname } from 'node:os';
 
 export interface EngineEndpoint {
@@ -33,8 +34,10 @@ export interface EngineProcessOptions {
 }
 
 const LISTEN = '0A';
-/** /proc/net/tcp grows with connections: read at most this much of it. */
-const MAX_TABLE_BYTES = 8 << 20;
+/** /proc/net/tcp grows with connections (~150 bytes each): read at most this much of it. */
+const MAX_TABLE_BYTES = 4 << 20;
+/** Lines parsed between two turns of the event loop. */
+const LINES_PER_TURN = 2000;
 
 export class EngineProcessFinder {
   private readonly _ports = new Map<string, number>();
@@ -136,13 +139,16 @@ export class EngineProcessFinder {
 
 /** [port, inode] of every LISTEN socket in a /proc/net/tcp{,6} table (missing table: none). */
 async function listeningSockets(path: string): Promise<[number, string][]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
+  const head = await readHead(path, MAX_TABLE_BYTES);
+  // Cut where the read stopped, a line may be partial: an inode cut short would name another socket.
+  const text = head.length >= MAX_TABLE_BYTES ? head.slice(0, head.lastIndexOf('\n') + 1) : head;
   const out: [number, string][] = [];
   let start = 0;
-  const end = Math.min(text.length, MAX_TABLE_BYTES);
-  while (start < end) {
+  const end = text.length;
+  for (let lines = 1; start < end; lines++) {
+    if (lines % LINES_PER_TURN === 0) await yieldToLoop();
     let nl = text.indexOf('\n', start);
-    if (nl === -1 || nl > end) nl = end;
+    if (nl === -1) nl = end;
     // "  sl  local_address rem_address   st tx_queue:rx_queue tr:tm->when retrnsmt   uid  timeout inode"
     const cols = text.slice(start, nl).trim().split(/\s+/);
     start = nl + 1;
@@ -151,6 +157,32 @@ async function listeningSockets(path: string): Promise<[number, string][]> {
     if (Number.isInteger(port) && /^[0-9]+$/.test(cols[9]!) && cols[9] !== '0') out.push([port, cols[9]!]);
   }
   return out;
+}
+
+/** The first `max` bytes of a file ('' when it cannot be read); /proc files report no size, so read until EOF or `max`. */
+async function readHead(path: string, max: number): Promise<string> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const buf = Buffer.alloc(Math.min(max, 1 << 16));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < max) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, max - total), null);
+      if (bytesRead === 0) break;
+      chunks.push(Buffer.from(buf.subarray(0, bytesRead)));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks).toString('latin1');
+  } catch {
+    return '';
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
 }
 
 /** The ppid field of /proc/<pid>/stat: after the ")" closing the command name (which may hold spaces and parentheses). */
