@@ -20,6 +20,7 @@ import type { Finding, Recovery } from './finding.js';
 import { evaluateRules } from './rules.js';
 import { activeRules } from './rules/active.js';
 import { RuleEngine } from './rules/engine.js';
+import { LlmServing } from './slo/index.js';
 import type { SnapshotHistory } from './snapshot/history.js';
 import { deriveSources, engineSources, freshTargetHealth, type TargetInfo } from './sources.js';
 import type { Freshness } from './staleness.js';
@@ -49,6 +50,8 @@ export interface PipelineOptions {
   readonly isCollector: (name: string) => boolean;
   /** Conditions raised from outside the data (an unwritable stats dir), evaluated every tick. */
   readonly conditions: () => Iterable<Finding>;
+  /** An engine's process ids on this host, where known (for the GPUs serving it). */
+  readonly enginePids?: (engine: string) => readonly string[] | undefined;
 }
 
 export interface Evaluation {
@@ -71,7 +74,11 @@ export class Pipeline {
   /** The thresholds the rules were last built from: run-time changes rebuild them at the next tick. */
   private _builtFrom: string;
 
+  /** Goodput, tokens per joule and SLOs of the LLM engines. */
+  readonly llm: LlmServing;
+
   constructor(private readonly _o: PipelineOptions) {
+    this.llm = new LlmServing(_o.config, _o.enginePids);
     const t = _o.thresholds();
     this._builtFrom = JSON.stringify(t);
     this.rules = new RuleEngine(activeRules(_o.config, t));
@@ -106,6 +113,8 @@ export class Pipeline {
     store.append(targetRates, { budget: 'external', depth: 'history', meta: DERIVED, refs: this._tick });
     this._one.clear();
     store.append(deriveEngines(store, engines, at, windowMs), { depth: 'history', meta: DERIVED, refs: this._one });
+    const serving = this.llm.evaluate(at, store, engines, windowMs);
+    store.append(serving.samples, { depth: 'history', meta: DERIVED, refs: this._one });
     const engineRefs = this._one.freeze();
     store.collections.set(ENGINES_SOURCE, { at, ...engineRefs });
     this._tick.pushAll(engineRefs);
@@ -130,8 +139,8 @@ export class Pipeline {
       targets: targets.values(),
     });
     this._freshness = freshness;
-    findings.push(...ruled.findings, ...this._o.conditions(), ...engineStalls(store, c, engines, at));
-    return { snapshot: view.snapshot, findings, recoveries: ruled.recoveries };
+    findings.push(...ruled.findings, ...this._o.conditions(), ...engineStalls(store, c, engines, at), ...serving.findings);
+    return { snapshot: view.snapshot, findings, recoveries: [...ruled.recoveries, ...this.llm.recoveries()] };
   }
 
   private _see(collected: readonly Sample[]): void {

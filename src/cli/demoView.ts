@@ -14,6 +14,10 @@ export interface EngineReading {
   kvPct: number | undefined;
   running: number | undefined;
   waiting: number | undefined;
+  /** requests/s that met the TTFT and TPOT targets */
+  goodput: number | undefined;
+  /** undefined where no GPU serves it (the simulated engines have none) */
+  tokensPerJoule: number | undefined;
 }
 
 interface LatestReader {
@@ -40,6 +44,8 @@ export function readEngine(store: LatestReader, engine: string, at: number): Eng
     kvPct: get('kv_cache_usage', 'max'),
     running: get('requests_running', 'sum'),
     waiting: get('requests_waiting', 'sum'),
+    goodput: get('goodput', 'sum'),
+    tokensPerJoule: get('tokens_per_joule', 'sum'),
   };
 }
 
@@ -54,7 +60,9 @@ export function clock(ms: number): string {
 
 export function formatEngine(name: string, r: EngineReading): string {
   if (r.tokens === undefined && r.running === undefined) return `${name} down`;
-  return `${name} ${int(r.tokens)} tok/s p95 ${secs(r.p95Ms)} kv ${int(r.kvPct)}% ${int(r.running)} run ${int(r.waiting)} wait`;
+  const good = r.goodput === undefined ? '–' : r.goodput.toFixed(1);
+  const perJoule = r.tokensPerJoule === undefined ? 'n/a' : r.tokensPerJoule.toPrecision(3);
+  return `${name} ${int(r.tokens)} tok/s p95 ${secs(r.p95Ms)} kv ${int(r.kvPct)}% ${int(r.running)} run ${int(r.waiting)} wait goodput ${good} req/s ${perJoule} tok/J`;
 }
 
 /** The status line: time, phase, each engine, the fleet aggregate the seed thresholds see, alerts firing. */

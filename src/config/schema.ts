@@ -167,6 +167,12 @@ const engine = z
     /** seconds; default min(10, interval) */
     timeout: positiveSeconds.optional(),
     labels: z.record(labelName, z.string()).optional(),
+    /**
+     * the GPUs serving the engine, by index ("0") or UUID, for its power and tokens per joule;
+     * default: the GPUs its processes hold memory on (found through the process listening on its
+     * port on this host), else every GPU when it is the only engine
+     */
+    gpus: z.array(z.string().min(1).max(128)).max(64).optional(),
     ...targetLimits,
     ...targetAuth,
     /** also show the engine's raw page in /metrics (its `engine` label becomes `engine_index`); the unified metrics are always shown */

@@ -109,6 +109,13 @@ const ENGINE: readonly Row[] = [
   ...latency('ttft_ms', 'engine_time_to_first_token', 'Time to first token'),
   ...latency('tpot_ms', 'engine_time_per_output_token', 'Time per output token (inter-token latency)'),
   ...latency('queue_time_ms', 'engine_queue_time', 'Time a request waited in the queue'),
+  ['goodput', 'engine_goodput_requests_per_second', 'gauge', "Finished requests per second that met the TTFT and TPOT targets (the engine's SLO rule, else 2 s and 100 ms): request rate × the smaller share of histogram observations under a target, over rate_window.", { internalUnit: 'requests/s' }],
+  ['engine_gpu_power_watts', 'engine_gpu_power_watts', 'gauge', "Power drawn by the GPUs serving the engine (config engines[].gpus, else the GPUs its processes use, else every GPU when it is the only engine).", { internalUnit: 'W' }],
+  ['tokens_per_joule', 'engine_generation_tokens_per_joule', 'gauge', 'Generated tokens per joule: generated tokens per second / power of the GPUs serving the engine.', { internalUnit: 'tokens/J' }],
+  ['slo_objective', 'slo_objective_ratio', 'gauge', 'Share of requests an SLO requires to be good (label slo = the rule name).', { internalUnit: 'ratio' }],
+  ['slo_good_ratio', 'slo_good_ratio', 'gauge', "Share of the engine's requests that met the SLO over its period (since the agent started, when shorter).", { internalUnit: 'ratio' }],
+  ['slo_error_budget_remaining', 'slo_error_budget_remaining_ratio', 'gauge', 'Error budget left over the SLO period: 1 - (bad / total) / (1 - objective); below 0 when overspent.', { internalUnit: 'ratio' }],
+  ['slo_error_budget_burn_rate', 'slo_error_budget_burn_rate', 'gauge', 'Error-budget burn rate over the window of label window: (bad / total over it) / (1 - objective); 1 spends the budget in exactly the period.', { internalUnit: '×' }],
 ];
 
 /** A histogram-derived engine latency: the window mean as a gauge, the quantiles as one summary. */

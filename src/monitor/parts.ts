@@ -26,6 +26,7 @@ import { scrapeSpecs, seriesCapacity } from './scrapeSpecs.js';
 import { MonitorStorage, storageSetting } from './storage.js';
 import { TickLoop } from './tickLoop.js';
 import type { MonitorOptions } from './types.js';
+import { EngineProcessFinder } from '../collect/engineProcesses.js';
 
 /** Prometheus's lookback: a series with no sample for this long is gone. */
 export const STALE_MS = 5 * 60_000;
@@ -60,6 +61,7 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
   const runner = new CollectorRunner({ clock, timeoutMs: live.timeoutMs(), limits: { maxSamples: c.max_samples_per_collector, maxLabels: 32 } });
   const registry = new CollectorRegistry({ config: c, clock, logger, timeoutMs: () => live.timeoutMs(), systemCollector: options.systemCollector, gpuCollector: options.gpuCollector });
   const collectors = registry.entries;
+  const processes = new EngineProcessFinder(c.engines);
   const pipeline = new Pipeline({
     store,
     history,
@@ -69,6 +71,11 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
     targets: () => new Map([...scrapes.targets].map(([name, t]) => [name, t.status])),
     isCollector: (name) => collectors.has(name),
     conditions: () => live.conditions(),
+    // The /proc walk runs in the background at most every 30 s; a tick uses what the last one found.
+    enginePids: (engine) => {
+      void processes.refresh(clock.now());
+      return processes.pidsOf(engine);
+    },
   });
   return {
     store,

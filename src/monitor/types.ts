@@ -7,6 +7,7 @@ import type { EchoPerfConfigInput } from '../config/index.js';
 import type { CollectorStatus } from '../collect/runner.js';
 import type { TargetStatus } from '../collect/scrape/index.js';
 import type { Trend } from '../analyze/trend.js';
+import type { ServingStatus } from '../analyze/slo/index.js';
 import type { PerformanceAlert } from '../alert/alert.js';
 
 export interface MonitorOptions {
@@ -55,6 +56,8 @@ export interface PerformanceSummary {
   collectors: Record<string, CollectorSummary>;
   /** Scrape targets by name: health (up/down), last error, last duration. */
   targets: Record<string, TargetStatus>;
+  /** With engines configured, LLM serving: SLOs (objective, good share and budget left over the period, burn rates) and per engine goodput and tokens per joule. */
+  llm?: ServingStatus;
 }
 
 /** A component's state as the integrated system reports it. */

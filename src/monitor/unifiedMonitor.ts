@@ -214,6 +214,8 @@ export class UnifiedPerformanceMonitor {
       performanceTrends: trends,
       collectors: this.collectorStatus(),
       targets: this.scrapes.statuses(),
+      // Only with engines: the seed's summary keeps its keys otherwise.
+      ...(this.config.engines.length > 0 ? { llm: this._p.pipeline.llm.status() } : {}),
     };
   }
 

@@ -41,7 +41,11 @@ test('demo --fast: each phase fires its alert, alerts resolve, the first within 
   assert.equal(code, 0, `exit ${String(code)}\n${out}\n${err}`);
   assert.equal(lines.filter((l) => /^▶ phase \d\/9: /.test(l.text)).length, 9, out);
   assert.match(out, /baseline: fleet [\d,]+ tok\/s.*token_throughput < [\d,]+ tok\/s/);
-  assert.match(out, /aphrodite [\d,]+ tok\/s p95 [\d.]+s kv \d+% \d+ run \d+ wait │ vllm [\d,]+ tok\/s/, 'a status line (one every 5 s when not a terminal)');
+  assert.match(
+    out,
+    /aphrodite [\d,]+ tok\/s p95 [\d.]+s kv \d+% \d+ run \d+ wait goodput [\d.]+ req\/s n\/a tok\/J │ vllm [\d,]+ tok\/s/,
+    'a status line (one every 5 s when not a terminal) with goodput, and no tokens per joule without a GPU',
+  );
 
   const first = lines.find((l) => l.text.includes('🚨'));
   assert.ok(first !== undefined, out);

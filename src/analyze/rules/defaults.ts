@@ -30,6 +30,12 @@ export const CLEAR_MARGIN = 0.05;
 
 const ENGINE_ONLY = { engine: '.+' } as const;
 const NO_ENGINE = { engine: '' } as const;
+/**
+ * Collectors and components stamp `component` on every sample. The engines'
+ * fleet aggregates behind the seed's snapshot fields (`component="engines"`,
+ * analyze/engines/tick.ts) are left out: engines are watched one by one.
+ */
+const A_COMPONENT = { component: '(?!engines$).+' } as const;
 
 type Config = Pick<EchoPerfConfig, 'alert_thresholds' | 'degradation_detection'> & { readonly alerting?: { readonly default_for?: number | undefined } | undefined };
 
@@ -56,9 +62,9 @@ export function defaultRules(t: PerformanceThresholds, c: Config): RuleSource[] 
     line('threshold:cpu_usage', 'cpu_usage', 'max', t.maxCpuUsage, hold),
     line('threshold:memory_usage', 'memory_usage', 'max', t.maxMemoryUsage, hold),
     line('threshold:gpu_utilization', 'gpu_utilization', 'max', t.maxGpuUtilization, hold),
-    line('threshold:request_latency_ms', 'request_latency_ms', 'max', t.maxRequestLatency, hold, { match: NO_ENGINE }),
+    line('threshold:request_latency_ms', 'request_latency_ms', 'max', t.maxRequestLatency, hold, { match: NO_ENGINE, match_re: A_COMPONENT }),
     line('threshold:sensory_motor_latency', 'sensory_motor_latency', 'max', t.maxSensoryMotorLatency, hold),
-    line('threshold:token_throughput', 'token_throughput', 'min', t.minTokenThroughput, hold, { match: NO_ENGINE }),
+    line('threshold:token_throughput', 'token_throughput', 'min', t.minTokenThroughput, hold, { match: NO_ENGINE, match_re: A_COMPONENT }),
     line('threshold:evolution_convergence', 'evolution_convergence', 'min', t.minEvolutionConvergence, hold),
     line('threshold:proprioceptive_accuracy', 'proprioceptive_accuracy', 'min', t.minProprioceptiveAccuracy, hold),
   ];
@@ -92,8 +98,10 @@ export function defaultRules(t: PerformanceThresholds, c: Config): RuleSource[] 
       ['sensory_motor_latency', 'lower'],
       ['agent_performance', 'higher'],
     ];
+    // Per engine, its generation speed (an engine's latency is watched by its TTFT baseline and thresholds).
+    out.push({ kind: 'trend', name: 'trend:engine_token_throughput', metric: 'token_throughput', match_re: ENGINE_ONLY, match: { engine_index: '' }, better: 'higher', window: t.degradationWindowSize, threshold: t.degradationThreshold, min_r2: 0.5, severity: 'warning', enabled: true });
     for (const [metric, better] of trends) {
-      out.push({ kind: 'trend', name: `trend:${metric}`, metric, match: NO_ENGINE, better, window: t.degradationWindowSize, threshold: t.degradationThreshold, min_r2: 0.5, severity: 'warning', enabled: true });
+      out.push({ kind: 'trend', name: `trend:${metric}`, metric, match: NO_ENGINE, match_re: A_COMPONENT, better, window: t.degradationWindowSize, threshold: t.degradationThreshold, min_r2: 0.5, severity: 'warning', enabled: true });
     }
   }
 
@@ -112,7 +120,7 @@ export function defaultRules(t: PerformanceThresholds, c: Config): RuleSource[] 
     enabled: true,
     ...(match_re !== undefined ? { match_re } : {}),
   });
-  out.push(baseline('ttft_ms_p95', 'above', 'warning', ENGINE_ONLY), baseline('request_latency_ms', 'above', 'warning'), baseline('token_throughput', 'below', 'info'), baseline('cpu_usage', 'above', 'info'));
+  out.push(baseline('ttft_ms_p95', 'above', 'warning', ENGINE_ONLY), baseline('request_latency_ms', 'above', 'warning', A_COMPONENT), baseline('token_throughput', 'below', 'info', ENGINE_ONLY), baseline('cpu_usage', 'above', 'info'));
 
   // Time to a crossing.
   const forecast = (metric: string, above: number, horizon: number, match_re?: Record<string, string>): RuleSource => ({
