@@ -57,11 +57,13 @@ export const DEFAULT_DETECTOR_OPTIONS: Required<DetectorOptions> = {
   suppress: 200,
 };
 
-/** Bytes of state one detector holds with the default options (typed arrays plus ~40 numbers). */
-export const DETECTOR_STATE_BYTES = DEFAULT_DETECTOR_OPTIONS.capacity * 4 + DEFAULT_DETECTOR_OPTIONS.orders * 4 + DEFAULT_DETECTOR_OPTIONS.short * 8 + 40 * 8;
 
 /** Errors averaged for the value surprise: a spike is one to three samples. */
 const ERROR_SHORT = 3;
+
+/** Bytes of state one detector holds with the default options (typed arrays plus ~40 numbers). */
+export const DETECTOR_STATE_BYTES =
+  DEFAULT_DETECTOR_OPTIONS.capacity * 4 + DEFAULT_DETECTOR_OPTIONS.orders * 4 + (DEFAULT_DETECTOR_OPTIONS.short + ERROR_SHORT) * 8 + 40 * 8;
 
 export function createDetector(options: DetectorOptions = {}): Detector {
   const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
