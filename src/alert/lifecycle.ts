@@ -202,7 +202,7 @@ export class AlertLifecycle {
 /** The resolved record: a sentence on how things stand now and how long it lasted; the firing text is kept. */
 function resolve(at: number, a: Active): PerformanceAlert {
   const r = a.recovery;
-  const now = r !== undefined ? r.message : `${a.alert.metric}: condition no longer holds (last value ${num(a.alert.currentValue)})`;
+  const now = r !== undefined ? r.message : settled(a.alert);
   return {
     ...a.alert,
     ...(r !== undefined && Number.isFinite(r.value) ? { currentValue: r.value } : {}),
@@ -218,4 +218,18 @@ function isWorse(f: Finding, worst: number): boolean {
   if (op === 'min') return f.value < worst;
   if (op === 'max') return f.value > worst;
   return Math.abs(f.value) > Math.abs(worst);
+}
+
+/** How things stand once a condition without a recovery sentence of its own (not a rule's) stopped holding. */
+function settled(a: PerformanceAlert): string {
+  switch (a.kind) {
+    case 'target':
+      return `Target ${a.component} is up again`;
+    case 'staleness':
+      return `${a.component} reports again`;
+    case 'engine': // the only engine condition is a stall (analyze/engines/stall.ts)
+      return `Engine ${a.component} is serving again`;
+    default:
+      return `${a.metric} of ${a.component}: condition no longer holds (last value ${num(a.currentValue)})`;
+  }
 }

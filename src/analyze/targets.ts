@@ -2,7 +2,9 @@
  * @module analyze/targets
  * A scrape target that is down (its `up` is 0) raises a WARNING: the engine or
  * exporter behind it is unreachable or serving garbage, and its metrics are
- * absent rather than zero.
+ * absent rather than zero. It keeps firing for a minute after the target is
+ * back (Prometheus's `keep_firing_for`), so an engine that restarts every few
+ * seconds is one incident, not one per restart.
  */
 import { AlertSeverity } from '../core/severity.js';
 import type { Finding } from './finding.js';
@@ -13,6 +15,9 @@ export interface TargetHealth {
   health: 'unknown' | 'up' | 'down';
   lastError: string | undefined;
 }
+
+/** How long a down target's alert outlasts the outage. */
+export const TARGET_KEEP_FIRING_MS = 60_000;
 
 export function evaluateTargets(targets: Iterable<TargetHealth>): Finding[] {
   const out: Finding[] = [];
@@ -28,6 +33,7 @@ export function evaluateTargets(targets: Iterable<TargetHealth>): Finding[] {
       threshold: 1,
       message: `Target ${t.name} is down (${t.url}): ${t.lastError ?? 'unknown error'}`,
       metadata: { url: t.url },
+      keepFiringForMs: TARGET_KEEP_FIRING_MS,
     });
   }
   return out;
