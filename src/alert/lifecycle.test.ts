@@ -48,7 +48,7 @@ test('resolved: the recovery sentence plus how long it lasted; the firing text k
   assert.equal(r!.metadata['firingMessage'], 'cpu_usage 97.2 % above 85 % (warning)');
   const other = new AlertLifecycle();
   other.apply(0, [hot(97.2)]);
-  assert.equal(other.apply(5000, [])[0]!.message, 'cpu_usage: condition no longer holds (last value 97.2) after 5 s');
+  assert.equal(other.apply(5000, [])[0]!.message, 'cpu_usage of system: condition no longer holds (last value 97.2) after 5 s');
 });
 
 test('keep_firing_for: a firing alert outlives its condition that long, and resolves if it does not come back', () => {
@@ -77,4 +77,18 @@ test('escalation emits a firing event again for the same incident; repeat_interv
   assert.equal(log.history.length, 1, 'one record per incident');
   const [twice] = [...log.apply(121_000, [hot(90)])];
   assert.equal(twice!.metadata['repeat'], 2);
+});
+
+test('resolution sentences of conditions that are not rules: a target, a stale component and a stalled engine say how things stand', () => {
+  {
+    const lc = new AlertLifecycle();
+    const base = { severity: 'warning' as const, value: 0, threshold: 1, metadata: {} };
+    lc.apply(0, [
+      { ...base, key: 'target:vllm', kind: 'target', component: 'vllm', metric: 'up', message: 'Target vllm is down' },
+      { ...base, key: 'stale:dtesn', kind: 'staleness', component: 'dtesn', metric: 'staleness', message: 'dtesn is stale' },
+      { ...base, key: 'engine:vllm', kind: 'engine', component: 'vllm', metric: 'engine_stalled', message: 'Engine vllm stalled' },
+    ]);
+    const resolved = lc.apply(65_000, []).map((a) => a.message);
+    assert.deepEqual(resolved.sort(), ['Engine vllm is serving again after 1 min 5 s', 'Target vllm is up again after 1 min 5 s', 'dtesn reports again after 1 min 5 s']);
+  }
 });
