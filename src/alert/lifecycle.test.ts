@@ -80,15 +80,13 @@ test('escalation emits a firing event again for the same incident; repeat_interv
 });
 
 test('resolution sentences of conditions that are not rules: a target, a stale component and a stalled engine say how things stand', () => {
-  {
-    const lc = new AlertLifecycle();
-    const base = { severity: 'warning' as const, value: 0, threshold: 1, metadata: {} };
-    lc.apply(0, [
-      { ...base, key: 'target:vllm', kind: 'target', component: 'vllm', metric: 'up', message: 'Target vllm is down' },
-      { ...base, key: 'stale:dtesn', kind: 'staleness', component: 'dtesn', metric: 'staleness', message: 'dtesn is stale' },
-      { ...base, key: 'engine:vllm', kind: 'engine', component: 'vllm', metric: 'engine_stalled', message: 'Engine vllm stalled' },
-    ]);
-    const resolved = lc.apply(65_000, []).map((a) => a.message);
-    assert.deepEqual(resolved.sort(), ['Engine vllm is serving again after 1 min 5 s', 'Target vllm is up again after 1 min 5 s', 'dtesn reports again after 1 min 5 s']);
-  }
+  const lc = new AlertLifecycle();
+  const base = { severity: 'warning' as const, value: 0, threshold: 1, metadata: {} };
+  lc.apply(0, [
+    { ...base, key: 'target:vllm', kind: 'target', component: 'vllm', metric: 'up', message: 'Target vllm is down' },
+    { ...base, key: 'stale:dtesn', kind: 'staleness', component: 'dtesn', metric: 'staleness', message: 'dtesn is stale' },
+    { ...base, key: 'engine:vllm', kind: 'engine', component: 'vllm', metric: 'engine_stalled', message: 'Engine vllm stalled' },
+  ]);
+  const resolved = lc.apply(65_000, []).map((a) => a.message);
+  assert.deepEqual(resolved.sort(), ['Engine vllm is serving again after 1 min 5 s', 'Target vllm is up again after 1 min 5 s', 'dtesn reports again after 1 min 5 s']);
 });
