@@ -55,7 +55,7 @@ test('every seed max-threshold uses its seed default and WARNING', async () => {
   `, IMMEDIATE);
   assert.equal(events.length, 4);
   assert.ok(events.every((e) => e.alert.severity === 'warning'));
-  assert.match(events.find((e) => e.alert.metric === 'request_latency_ms')!.alert.message, /^request_latency_ms 1001 ms above 1000 ms \(warning\)$/);
+  assert.match(events.find((e) => e.alert.metric === 'request_latency_ms')!.alert.message, /^Request latency 1001 ms above 1000 ms \(warning\)$/);
 });
 
 test('config alert_thresholds move the thresholds', async () => {
@@ -94,7 +94,7 @@ test('trend: a steady decline past the degradation threshold raises one WARNING'
   assert.equal(trend[0]!.alert.severity, 'warning');
   assert.equal(trend[0]!.alert.metric, 'token_throughput');
   assert.equal(trend[0]!.at, 10_000, 'fires once the window of 10 samples is full');
-  assert.equal(trend[0]!.alert.message, 'token_throughput fell 45 % over 9 s (fit R² 1)', 'relative to the fitted start (200), not the mean');
+  assert.equal(trend[0]!.alert.message, 'Token throughput fell 45 % over 9 s (fit R² 1)', 'relative to the fitted start (200), not the mean');
   const trends = monitor.getPerformanceSummary().performanceTrends;
   assert.equal(trends['token_throughput']!.direction, 'degrading');
   assert.ok(Math.abs(trends['token_throughput']!.slope - -10) < 1e-9, 'slope is -10 per second');

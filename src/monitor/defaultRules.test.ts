@@ -14,9 +14,9 @@ test('defaults: cpu_usage oscillating 84-88 % around 85 % for 2 min raises at mo
 test('defaults: a breach holds 60 s before firing, and the resolution reads "back to … after …"', async () => {
   const { events } = await runScript(`load 1s\n cpu_usage 97x90 62x3`);
   assert.deepEqual(events.map((e) => [e.alert.status, e.at]), [['firing', 61_000], ['resolved', 91_000]], 'first sample at 1 s, firing 60 s later');
-  assert.equal(events[0]!.alert.message, 'cpu_usage 97 % above 85 % (warning)');
-  assert.equal(events[1]!.alert.message, 'cpu_usage back to 62 % (≤ 80.8 %) after 30 s');
-  assert.equal(events[1]!.alert.metadata['firingMessage'], 'cpu_usage 97 % above 85 % (warning)');
+  assert.equal(events[0]!.alert.message, 'CPU usage 97 % above 85 % (warning)');
+  assert.equal(events[1]!.alert.message, 'CPU usage back to 62 % (≤ 80.8 %) after 30 s');
+  assert.equal(events[1]!.alert.metadata['firingMessage'], 'CPU usage 97 % above 85 % (warning)');
 });
 
 test('defaults: an engine TTFT p95 of 10 s raises a CRITICAL alert naming the engine; KV cache at 99.8 % too', async () => {

@@ -11,7 +11,7 @@ import type { SeriesDescriptor, SeriesPersistence } from '../store/persistence.j
 import { UnifiedPerformanceMonitor } from './unifiedMonitor.js';
 
 function make(clock = new ManualClock(1_700_000_000_000)): UnifiedPerformanceMonitor {
-  return new UnifiedPerformanceMonitor({ clock, logger: new MemoryLogger(), systemCollector: false, gpuCollector: false, config: { log_level: 'silent', degradation_detection: { enabled: false } } });
+  return new UnifiedPerformanceMonitor({ clock, logger: new MemoryLogger(), systemCollector: false, gpuCollector: false, config: { log_level: 'silent', degradation_detection: { enabled: false }, alerting: { default_for: 0 } } });
 }
 
 class Kept implements SeriesPersistence {

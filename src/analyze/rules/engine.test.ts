@@ -40,7 +40,7 @@ test('findings carry kind, severity, component, labels, rule, hold times; recove
       metric: 'cpu_usage',
       value: 97,
       threshold: 95,
-      message: 'cpu_usage 97 % above 95 % (critical)',
+      message: 'CPU usage 97 % above 95 % (critical)',
       metadata: { clear: 85, rule: 'threshold:cpu_usage', op: 'max' },
       rule: 'threshold:cpu_usage',
       forMs: 60_000,
@@ -50,7 +50,7 @@ test('findings carry kind, severity, component, labels, rule, hold times; recove
   e.observe('cpu_usage', labels, 2000, 50);
   const r = e.findings(2000);
   assert.deepEqual(r.findings, []);
-  assert.deepEqual(r.recoveries, [{ key: f!.key, value: 50, message: 'cpu_usage back to 50 % (≤ 85 %)' }]);
+  assert.deepEqual(r.recoveries, [{ key: f!.key, value: 50, message: 'CPU usage back to 50 % (≤ 85 %)' }]);
   assert.deepEqual(e.findings(3000).recoveries, [], 'a recovery is said once');
 });
 

@@ -19,6 +19,7 @@ import { severityOfLevel, type Level, type SeriesEvaluator, type Subject } from 
 import { factoryOf, KINDS, type KindRegistry } from './kinds.js';
 import type { ResolvedRule } from './resolve.js';
 import { selects } from './select.js';
+import { titleOf } from './format.js';
 
 /** Prometheus's staleness period: a series silent this long is gone. */
 export const RULE_STALE_MS = 5 * 60_000;
@@ -271,7 +272,7 @@ export class RuleEngine {
     const rule = run.rule;
     const own: Record<string, string> = {};
     for (const k of Object.keys(labels)) if (k !== 'component') own[k] = labels[k]!;
-    const display = seriesKey(metric, own);
+    const display = seriesKey(titleOf(metric), own);
     const ev = run.create!({ metric, labels, display, unit: rule.unit });
     const key = `rule:${rule.name}:${series}`;
     const saved = this._restored.get(key);
