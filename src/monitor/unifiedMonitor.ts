@@ -34,6 +34,7 @@ import { STALE_MS, wireParts, type Parts } from './parts.js';
 import { runMetricQuery, type MetricQuery, type MetricQueryResult } from './query.js';
 import type { StorageHooks } from './storage.js';
 import { RULES_NAMESPACE, RuleStateSaver } from './ruleState.js';
+import { rulesStatus, type RulesStatus } from './rulesStatus.js';
 import type { PushResult } from './pushIngest.js';
 import { collectorSummaries, componentStates } from './status.js';
 import { thresholdsFromConfig } from './thresholdsFromConfig.js';
@@ -219,7 +220,13 @@ export class UnifiedPerformanceMonitor {
       targets: this.scrapes.statuses(),
       // Only with engines: the seed's summary keeps its keys otherwise.
       ...(this.config.engines.length > 0 ? { llm: this._p.pipeline.llm.status() } : {}),
+      rules: this.rulesStatus(),
     };
+  }
+
+  /** Rules active, evaluators, skipped series, what each baseline learnt, pending alerts. */
+  rulesStatus(): RulesStatus {
+    return rulesStatus(this._p.pipeline.rules, this._p.alerts.pending());
   }
 
   /** Per collector: status (pending, ok, error, timeout), last error, last duration. */
