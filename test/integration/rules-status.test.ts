@@ -65,4 +65,17 @@ test('status has a rules part: counts per kind, each baseline with its learnt ce
   assert.ok(r.pending[0]!.since <= T0 + 1000, 'since the first tick that saw it');
   assert.equal(r.pendingNotListed, 0);
   assert.deepEqual(s.getComprehensiveStatus().rules, s.monitor.getPerformanceSummary().rules);
+
+  // The same counts on /metrics, for Prometheus.
+  const page = await (await fetch(`${s.address!.url}/metrics`)).text();
+  const line = (re: RegExp): string => page.split('\n').find((l) => re.test(l)) ?? `(none matching ${re.source})`;
+  assert.match(line(/^# TYPE echo_perf_rules /), /gauge$/);
+  assert.equal(line(/^echo_perf_rules\{kind="baseline"\}/), 'echo_perf_rules{kind="baseline"} 1');
+  assert.equal(line(/^echo_perf_rules\{kind="threshold"\}/), 'echo_perf_rules{kind="threshold"} 1');
+  assert.equal(line(/^echo_perf_rules\{kind="forecast"\}/), 'echo_perf_rules{kind="forecast"} 0');
+  assert.equal(line(/^echo_perf_rule_evaluators /), 'echo_perf_rule_evaluators 4');
+  assert.match(line(/^# TYPE echo_perf_rule_series_skipped_total /), /counter$/);
+  assert.equal(line(/^echo_perf_rule_series_skipped_total /), 'echo_perf_rule_series_skipped_total 0');
+  assert.equal(line(/^echo_perf_alerts_pending /), 'echo_perf_alerts_pending 1');
+  assert.match(line(/^ALERTS\{/), /alertname="[^"]+".*alertstate="pending"/);
 });
