@@ -15,6 +15,7 @@ import { runDemo } from './demo.js';
 import { runQuery } from './query.js';
 import { runSilence } from './silence.js';
 import { runReplay } from './replay.js';
+import { runRules } from './rules.js';
 import { runStart } from './start.js';
 import { runSimulateComponent } from './simulateComponent.js';
 import { runSimulateEngine } from '../simulate/engine/index.js';
@@ -103,6 +104,8 @@ export async function main(argv: string[]): Promise<number> {
       return runQuery(rest, out);
     case 'silence':
       return runSilence(rest, out);
+    case 'rules':
+      return runRules(rest, out);
     case 'replay': {
       const { values, positionals } = parseOrUsage(REPLAY_USAGE, () =>
         parseArgs({

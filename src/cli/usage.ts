@@ -21,6 +21,8 @@ commands:
   query --metric NAME [--label k=v] [--since 10m | --start T --end T] [--step 1m] [--format table|json|csv]
                           stored history of one metric from the data dir (read-only, works while start runs)
   config check FILE       validate a config file (exit 0 valid, 2 invalid)
+  rules [--config FILE] [--json]
+                          the active rule set (defaults and config, overrides applied)
   config schema           print the config file's JSON Schema
   simulate engine --flavor aphrodite|vllm|sglang|tgi|llamacpp [--port N] [--scenario NAME]
                           serve a live simulated engine /metrics on 127.0.0.1 (scenarios: steady,
@@ -122,6 +124,22 @@ loopback address). Exit 0 when valid; 2 with each bad key, its value and what
 was expected.
 `;
 
+export const RULES_USAGE = `usage: echo-perf rules [--config FILE] [--json]
+
+Prints the rules the monitor runs with this config: the default rules (when
+default_rules is true) and the config's rules, a config rule named like a
+default one in its place. One line per rule: name, kind, the series it watches
+(as a PromQL selector), its settings, its for / keep_firing_for, and whether it
+is disabled or its kind is not available.
+
+  -c, --config FILE  JSON config file; default: the built-in defaults
+      --json         the rules as JSON (name, kind, origin, series, params,
+                     forSeconds, keepFiringForSeconds, state)
+  -h, --help         this text
+
+Exit 0 done; 2 on a bad argument or an invalid config (the message names the key).
+`;
+
 export const CONFIG_SCHEMA_USAGE = `usage: echo-perf config schema
 
 Prints the config file's JSON Schema (draft 2020-12), for editors and CI.
@@ -187,6 +205,7 @@ export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['query', QUERY_USAGE],
   ['silence', SILENCE_USAGE],
   ['replay', REPLAY_USAGE],
+  ['rules', RULES_USAGE],
   ['help', HELP_USAGE],
 ]);
 

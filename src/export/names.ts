@@ -192,6 +192,10 @@ const SELF: readonly Row[] = [
   ['echo_perf_store_last_flush_timestamp_seconds', 'store_last_flush_timestamp_seconds', 'gauge', 'When history was last written to the data dir (unix seconds).'],
   ['echo_perf_store_flush_duration_seconds', 'store_flush_duration_seconds', 'gauge', 'Wall time of the last write of history to the data dir (in the writer thread).'],
   ['echo_perf_alerts_firing', 'alerts_firing', 'gauge', 'Alerts firing now.'],
+  ['echo_perf_alerts_pending', 'alerts_pending', 'gauge', "Alerts pending: their condition holds, not yet for the rule's for seconds (ALERTS{alertstate=\"pending\"} names them)."],
+  ['echo_perf_rules', 'rules', 'gauge', 'Per-series rules active, by kind.'],
+  ['echo_perf_rule_evaluators', 'rule_evaluators', 'gauge', 'Rule evaluators held: one per (rule, series) watched.'],
+  ['echo_perf_rule_series_skipped_total', 'rule_series_skipped_total', 'counter', 'Times a series got no evaluator because the per-rule or the total bound was reached (each evaluation that refuses it counts).'],
   ['echo_perf_alert_handler_errors_total', 'alert_handler_errors_total', 'counter', 'Alert handler calls that threw or timed out.'],
   ['echo_perf_alert_events_dropped_total', 'alert_events_dropped_total', 'counter', "Alert events dropped because a handler's backlog was full."],
 ];

@@ -11,6 +11,8 @@ import type { TargetStatus } from '../collect/scrape/index.js';
 import { collectorSource, ENGINES_SOURCE } from '../store/collections.js';
 import type { SeriesStore } from '../store/series.js';
 import type { AlertLog } from '../alert/log.js';
+import type { RuleEngine } from '../analyze/rules/engine.js';
+import type { SeriesRuleKind } from '../analyze/rules/kinds.js';
 import type { AlertDispatcher } from '../notify/dispatch.js';
 import { targetHealthSamples } from '../export/fromStore.js';
 import type { PushedComponents } from './pushIngest.js';
@@ -26,6 +28,7 @@ export interface StateParts {
   readonly store: SeriesStore;
   readonly alerts: AlertLog;
   readonly dispatcher: AlertDispatcher;
+  readonly pipeline: { readonly rules: RuleEngine };
   /** The persistent tier, when this monitor keeps history on disk. */
   readonly storage: MonitorStorage | undefined;
 }
@@ -61,8 +64,24 @@ export function selfSamples(p: StateParts, at: number): Sample[] {
     g('echo_perf_series', p.store.seriesCount),
     ...(['own', 'external'] as const).map((origin) => ({ name: 'echo_perf_series_dropped_samples_total', labels: { origin }, t: at, v: p.store.droppedSamplesOf(origin) })),
     g('echo_perf_alerts_firing', p.alerts.firing().length),
+    g('echo_perf_alerts_pending', p.alerts.pending().length),
+    ...ruleSamples(p.pipeline.rules, at),
     g('echo_perf_alert_handler_errors_total', p.dispatcher.errorsTotal),
     g('echo_perf_alert_events_dropped_total', p.dispatcher.droppedTotal),
     ...(p.storage?.selfSamples(at) ?? []),
+  ];
+}
+
+/** Every per-series kind, so that a kind's series stays (at 0) when its last rule goes. */
+const RULE_KINDS: readonly SeriesRuleKind[] = ['threshold', 'trend', 'baseline', 'anomaly', 'forecast'];
+
+function ruleSamples(rules: RuleEngine, at: number): Sample[] {
+  const byKind = new Map<string, number>(RULE_KINDS.map((k) => [k, 0]));
+  for (const r of rules.rules) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+  const c = rules.counts();
+  return [
+    ...[...byKind].map(([kind, n]) => ({ name: 'echo_perf_rules', labels: { kind }, t: at, v: n })),
+    { name: 'echo_perf_rule_evaluators', labels: {}, t: at, v: c.evaluators },
+    { name: 'echo_perf_rule_series_skipped_total', labels: {}, t: at, v: c.skippedSeries },
   ];
 }

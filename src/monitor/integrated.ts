@@ -15,6 +15,7 @@ import { attachEchoDash } from './echoDash.js';
 import { createDefaultMonitor } from './factory.js';
 import { monitorView } from './monitorView.js';
 import { addPushRoute } from './pushRoute.js';
+import type { RulesStatus } from './rulesStatus.js';
 import { addSilenceRoutes } from './silenceRoutes.js';
 import { UnifiedPerformanceMonitor, type CollectorSummary, type ComponentState, type MonitorOptions, type PerformanceSummary } from './unifiedMonitor.js';
 
@@ -33,6 +34,8 @@ export interface ComprehensiveStatus {
   /** The echo.dash dashboard document, as performance_metrics.json holds it. */
   dashboardData: Record<string, unknown>;
   componentStatus: Record<string, { state: ComponentState; collector: CollectorSummary | undefined }>;
+  /** The per-series rules (the same object as performanceSummary.rules). */
+  rules: RulesStatus;
 }
 
 export class IntegratedPerformanceSystem {
@@ -127,6 +130,7 @@ export class IntegratedPerformanceSystem {
         alerts: summary.recentAlerts.filter((a) => a.status === 'firing'),
       }),
       componentStatus,
+      rules: summary.rules,
     };
   }
 

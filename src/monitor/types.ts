@@ -1,4 +1,5 @@
 /** @module monitor/types  The shapes the monitor's API takes and returns. */
+import type { RulesStatus } from './rulesStatus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PerformanceMetrics } from '../core/snapshot.js';
@@ -58,6 +59,8 @@ export interface PerformanceSummary {
   targets: Record<string, TargetStatus>;
   /** With engines configured, LLM serving: SLOs (objective, good share and budget left over the period, burn rates) and per engine goodput and tokens per joule. */
   llm?: ServingStatus;
+  /** The per-series rules: counts, what each baseline learnt, pending alerts (bounded lists). */
+  rules: RulesStatus;
 }
 
 /** A component's state as the integrated system reports it. */

@@ -190,7 +190,7 @@ test('getPerformanceSummary has the seed keys and per-collector status', async (
   await m.collectNow();
   const s = m.getPerformanceSummary();
   assert.deepEqual(Object.keys(s).sort(), [
-    'alertsCount', 'collectors', 'currentMetrics', 'metricsCount', 'monitoringActive', 'performanceTrends', 'recentAlerts', 'targets', 'timestamp',
+    'alertsCount', 'collectors', 'currentMetrics', 'metricsCount', 'monitoringActive', 'performanceTrends', 'recentAlerts', 'rules', 'targets', 'timestamp',
   ]);
   assert.equal(s.metricsCount, 1);
   assert.equal(s.monitoringActive, false);

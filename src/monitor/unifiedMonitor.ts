@@ -33,6 +33,8 @@ import { currentSamples, selfSamples } from './currentState.js';
 import { STALE_MS, wireParts, type Parts } from './parts.js';
 import { runMetricQuery, type MetricQuery, type MetricQueryResult } from './query.js';
 import type { StorageHooks } from './storage.js';
+import { RULES_NAMESPACE, RuleStateSaver } from './ruleState.js';
+import { rulesStatus, type RulesStatus } from './rulesStatus.js';
 import type { PushResult } from './pushIngest.js';
 import { collectorSummaries, componentStates } from './status.js';
 import { thresholdsFromConfig } from './thresholdsFromConfig.js';
@@ -63,6 +65,7 @@ export class UnifiedPerformanceMonitor {
   private readonly _clock: Clock;
   private readonly _logger: Logger;
   private readonly _p: Parts;
+  private readonly _ruleState: RuleStateSaver;
   private readonly _tickListeners: TickListener[] = [];
   /** Conditions raised by integrations (e.g. an unwritable echo.dash dir), evaluated every tick until cleared. */
   private readonly _conditions = new Map<string, Finding>();
@@ -90,6 +93,7 @@ export class UnifiedPerformanceMonitor {
     this.componentCollectors = this._p.registry.entries;
     this.silences = new Silences(this._clock);
     this._suppressor = new Suppressor(this.silences);
+    this._ruleState = new RuleStateSaver(this._p.pipeline.rules, this._p.storage, c.storage.flush_interval * 1000);
   }
 
   /** The time source this monitor runs on. */
@@ -216,7 +220,13 @@ export class UnifiedPerformanceMonitor {
       targets: this.scrapes.statuses(),
       // Only with engines: the seed's summary keeps its keys otherwise.
       ...(this.config.engines.length > 0 ? { llm: this._p.pipeline.llm.status() } : {}),
+      rules: this.rulesStatus(),
     };
+  }
+
+  /** Rules active, evaluators, skipped series, what each baseline learnt, pending alerts. */
+  rulesStatus(): RulesStatus {
+    return rulesStatus(this._p.pipeline.rules, this._p.alerts.pending());
   }
 
   /** Per collector: status (pending, ok, error, timeout), last error, last duration. */
@@ -289,6 +299,7 @@ export class UnifiedPerformanceMonitor {
   async close(): Promise<void> {
     if (this._p.loop.running) this.stopMonitoring();
     this._saveSilences();
+    this._ruleState.maybeSave(this._clock.now(), true);
     await this._p.storage?.close();
   }
 
@@ -303,6 +314,7 @@ export class UnifiedPerformanceMonitor {
       restoreState: (load) => {
         const r = this.silences.restore(load('silences'));
         for (const p of r.problems.slice(0, 5)) this._logger.warn(`saved silence not restored: ${p}`);
+        this._ruleState.restore(load(RULES_NAMESPACE), this._logger);
       },
     };
   }
@@ -357,6 +369,7 @@ export class UnifiedPerformanceMonitor {
       this._p.dispatcher.dispatch(this._suppressor.filter(events, firing, at));
       this._saveSilences();
       this._p.storage?.saveFiring(firing.map((a) => this._suppressor.annotate(a)));
+      this._ruleState.maybeSave(at);
     }
     this.store.append(this.selfSamples(at), { meta: { origin: 'self' } });
     // Series that stopped reporting leave the store after Prometheus's 5-minute staleness period

@@ -195,6 +195,17 @@ export class RuleEngine {
     return { findings, recoveries };
   }
 
+  /** Each evaluator with its rule and series, in rule order: what status reads (at most `limit`). */
+  *evaluators(limit = Infinity): Generator<{ readonly rule: ResolvedRule; readonly key: string; readonly series: string; readonly evaluator: SeriesEvaluator }> {
+    let n = 0;
+    for (const run of this._runs) {
+      for (const w of run.bySeries.values()) {
+        if (n++ >= limit) return;
+        yield { rule: run.rule, key: w.key, series: w.series, evaluator: w.ev };
+      }
+    }
+  }
+
   /** Told when the alert of a finding key starts (true) or stops (false) firing. */
   alerting(key: string, firing: boolean): void {
     this._byKey.get(key)?.ev.setAlerting?.(firing);
