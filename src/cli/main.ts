@@ -115,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
           strict: true,
         }),
       );
-      if (positionals.length === 0) throw usageError('replay: no INPUT; expected one or more CSV or JSONL files', REPLAY_USAGE);
+      if (positionals.length === 0) throw usageError('replay: no INPUT; expected one or more CSV or JSONL files or data dirs', REPLAY_USAGE);
       if (values.out === undefined && values.scores === undefined) throw usageError('replay: nothing to write; expected --out FILE and/or --scores DIR', REPLAY_USAGE);
       if (values.metric !== undefined && !/^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/.test(values.metric))
         throw usageError(`--metric: got ${shown(values.metric)}; expected a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*`, REPLAY_USAGE);

@@ -71,18 +71,23 @@ Feeds recorded series through the same analysis code as the live monitor, at
 full speed on the samples' own time (never the wall clock).
 
 INPUT is a CSV file with a header naming the columns timestamp and value (the
-metric is --metric or the file name without its extension), or a .jsonl file of
-samples {"name", "labels"?, "t"|"timestamp", "v"|"value"}, one per line. Rows are
-fed in file order (repeated or unsorted timestamps are kept). Timestamps: ISO-8601,
-"YYYY-MM-DD HH:MM:SS" (UTC when no zone is given), or epoch numbers: seconds below
-1e11, milliseconds from 1e11 on.
+metric is --metric or the file name without its extension), a .jsonl file of
+samples {"name", "labels"?, "t"|"timestamp", "v"|"value"}, one per line, or a
+data dir (a directory holding the store's echo-perf.db: every stored series, or
+those of --metric, at the raw tier). Timestamps: ISO-8601, "YYYY-MM-DD HH:MM:SS"
+(UTC when no zone is given), or epoch numbers: seconds below 1e11, milliseconds
+from 1e11 on. A file's series without a component label get
+component="<file name without extension>", as a collector's would live.
 
-  -c, --config FILE      JSON config file: its anomaly rules (or, with none and default_rules on,
-                         the default anomaly rule on every series) raise the alert events
-      --metric NAME      metric name of CSV inputs (default: each file's name without extension)
-      --out FILE         write every firing and resolved alert event there, one JSON object a line
-      --scores DIR       run the default anomaly detector on every series and write, per input,
-                         DIR/<path below the inputs' common folder> as CSV
+  -c, --config FILE      JSON config file: its rules, default_rules, alert_thresholds and
+                         alerting settings, as the monitor would run them
+      --metric NAME      metric name of CSV inputs (default: each file's name without
+                         extension); with a data dir, the only metric replayed
+      --out FILE         run the active rule set (defaults + rules) over all inputs merged
+                         by time, evaluated at each distinct timestamp, and write every
+                         firing and resolved alert event there, one JSON object a line
+      --scores DIR       run the default anomaly detector on every series and write, per input
+                         file, DIR/<path below the inputs' common folder> as CSV
                          timestamp,value,anomaly_score, one row per input row, in order
                          (replay --scores out/echo data/*/*.csv gives out/echo/<category>/<file>.csv,
                          the layout the NAB scorer reads)

@@ -1,7 +1,8 @@
 /**
  * `echo-perf replay` through the built CLI on NAB slices (test/fixtures/nab,
- * see its SOURCE): per-row scores in NAB's layout, alert events, JSONL input,
- * and hostile input named by file:line with exit 2.
+ * see its SOURCE): per-row scores in NAB's layout, alert events from the
+ * live rule set (defaults, config rules, hold, hysteresis, escalation), JSONL
+ * input merged by time, a data dir, and hostile input named by file:line with exit 2.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { openTestStore } from '../helpers/diskStore.js';
 import { tempDir } from '../helpers/tempTree.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -97,4 +99,126 @@ test('bad input is named by file:line, field, value and what was expected, with 
   const none = replay('--scores', join(dir, 'out'));
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no INPUT/);
+});
+
+type Event = Record<string, unknown> & { labels: Record<string, string>; metadata: Record<string, unknown> };
+
+function eventsOf(path: string): Event[] {
+  const text = readFileSync(path, 'utf8').trim();
+  return text === '' ? [] : text.split('\n').map((l) => JSON.parse(l) as Event);
+}
+
+const T0 = Date.UTC(2026, 0, 1) / 1000;
+
+/** cpu_usage at 1 s: 50 for 2 min, then 92 for 2 min with a dip to 83 every 10 s (over the default clear line 80.75), then 60. */
+function cpuValue(i: number): number {
+  return i < 120 ? 50 + (i % 5) : i < 240 ? (i % 10 === 0 ? 83 : 92) : 60 + (i % 3);
+}
+
+test('--out runs the default rules: cpu_usage over 85 % for 2 min gives one firing after the 60 s hold and one resolved, hysteresis holding it through the dips', (t) => {
+  const dir = tempDir(t);
+  const csv = join(dir, 'cpu_usage.csv');
+  const rows = ['timestamp,value'];
+  for (let i = 0; i < 600; i++) rows.push(`${T0 + i},${cpuValue(i)}`);
+  writeFileSync(csv, `${rows.join('\n')}\n`);
+  const out = join(dir, 'events.jsonl');
+  const r = replay('--out', out, csv);
+  assert.equal(r.status, 0, r.stderr);
+  const ev = eventsOf(out);
+  assert.deepEqual(
+    ev.map((e) => [e['status'], e['kind'], e['rule'], e['metric'], e['component']]),
+    [
+      ['firing', 'threshold', 'threshold:cpu_usage', 'cpu_usage', 'cpu_usage'],
+      ['resolved', 'threshold', 'threshold:cpu_usage', 'cpu_usage', 'cpu_usage'],
+    ],
+  );
+  const [fire, done] = ev as [Event, Event];
+  // First sample over 85 at i = 121; the default hold is 60 s.
+  assert.equal(fire['timestamp'], (T0 + 181) * 1000);
+  assert.equal(fire.metadata['activeAt'], (T0 + 121) * 1000);
+  assert.equal(fire['severity'], 'warning');
+  assert.equal(fire['message'], 'cpu_usage 92 % above 85 % (warning)');
+  assert.deepEqual(fire.labels, {});
+  assert.equal(fire['endsAt'], null);
+  assert.equal(done['endsAt'], (T0 + 240) * 1000);
+  assert.match(String(done['message']), /^cpu_usage back to 60 % \(≤ 80\.8 %\) after 59 s$/);
+
+  // alerting.default_for from the config sets the defaults' hold.
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ alerting: { default_for: 0 } }));
+  const out0 = join(dir, 'events0.jsonl');
+  assert.equal(replay('--config', config, '--out', out0, csv).status, 0);
+  const ev0 = eventsOf(out0);
+  assert.deepEqual(ev0.map((e) => [e['status'], e['timestamp']]), [['firing', (T0 + 121) * 1000], ['resolved', (T0 + 121) * 1000]]);
+});
+
+test('--out: a config threshold rule over JSONL inputs merged by time (one series split over two files), with escalation and its own clear level', (t) => {
+  const dir = tempDir(t);
+  const even: string[] = [];
+  const odd: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const a = i >= 100 && i < 110 ? 15 : i >= 110 && i < 120 ? 25 : i >= 120 && i < 150 ? 9 : 5;
+    const sample = { name: 'queue_depth', labels: { pool: 'a', component: 'pool' }, t: T0 + i, v: a };
+    (i % 2 === 0 ? even : odd).push(JSON.stringify(sample));
+    if (i % 2 === 1) odd.push(JSON.stringify({ name: 'queue_depth', labels: { pool: 'b', component: 'pool' }, t: T0 + i, v: 50 }));
+  }
+  writeFileSync(join(dir, 'even.jsonl'), `${even.join('\n')}\n`);
+  writeFileSync(join(dir, 'odd.jsonl'), `${odd.join('\n')}\n`);
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ rules: [{ kind: 'threshold', name: 'deep_queue', metric: 'queue_depth', match: { pool: 'a' }, above: { warning: 10, critical: 20 }, clear: 8, for: 0 }] }));
+  const out = join(dir, 'events.jsonl');
+  const r = replay('--config', config, '--out', out, join(dir, 'even.jsonl'), join(dir, 'odd.jsonl'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /replayed 300 rows from 2 input\(s\), 3 alert event\(s\)/);
+  const ev = eventsOf(out);
+  assert.deepEqual(
+    ev.map((e) => [e['status'], e['severity'], e['timestamp'], e['rule'], e.labels]),
+    [
+      ['firing', 'warning', (T0 + 100) * 1000, 'deep_queue', { pool: 'a' }],
+      ['firing', 'critical', (T0 + 100) * 1000, 'deep_queue', { pool: 'a' }],
+      ['resolved', 'critical', (T0 + 100) * 1000, 'deep_queue', { pool: 'a' }],
+    ],
+  );
+  // The escalation is an event of the same incident (its start time), sent when the value passed 20.
+  assert.equal(ev[1]!.metadata['escalated'], true);
+  assert.equal(ev[1]!.metadata['lastEvaluatedAt'], (T0 + 110) * 1000);
+  // 9 is under the warning line but over the clear level: the alert holds until the value is at or under 8.
+  assert.equal(ev[2]!['endsAt'], (T0 + 150) * 1000);
+  assert.equal(ev[0]!['component'], 'pool');
+});
+
+test('--out reads a data dir written by a real DiskStore: every series, or those of --metric', async (t) => {
+  const dir = tempDir(t);
+  const data = join(dir, 'data');
+  const { store } = openTestStore(t, data);
+  store.defineSeries(0, { key: 'cpu_usage{component="system"}', name: 'cpu_usage', labels: { component: 'system' } });
+  store.defineSeries(1, { key: 'memory_usage{component="system"}', name: 'memory_usage', labels: { component: 'system' } });
+  for (let i = 0; i < 600; i++) {
+    store.append(0, (T0 + i) * 1000, cpuValue(i));
+    store.append(1, (T0 + i) * 1000, 40);
+  }
+  await store.flush();
+  const out = join(dir, 'events.jsonl');
+  const r = replay('--out', out, data);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /replayed 1200 rows from 1 input/);
+  const ev = eventsOf(out);
+  assert.deepEqual(
+    ev.map((e) => [e['status'], e['rule'], e['component'], e['timestamp']]),
+    [
+      ['firing', 'threshold:cpu_usage', 'system', (T0 + 181) * 1000],
+      ['resolved', 'threshold:cpu_usage', 'system', (T0 + 181) * 1000],
+    ],
+  );
+  const only = replay('--metric', 'memory_usage', '--out', out, data);
+  assert.equal(only.status, 0, only.stderr);
+  assert.match(only.stderr, /replayed 600 rows from 1 input\(s\), 0 alert event/);
+  assert.deepEqual(eventsOf(out), []);
+
+  const scores = replay('--scores', join(dir, 's'), data);
+  assert.equal(scores.status, 2);
+  assert.match(scores.stderr, /data: a data dir; --scores expected CSV or JSONL files/);
+  const notDir = replay('--out', out, dir);
+  assert.equal(notDir.status, 2);
+  assert.match(notDir.stderr, /not a file nor a data dir; expected a CSV \(timestamp,value\) or JSONL file, or a directory holding echo-perf\.db/);
 });

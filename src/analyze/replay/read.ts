@@ -96,8 +96,8 @@ export function csvMetricName(path: string, metric: string | undefined): string 
   return metric ?? basename(path, extname(path));
 }
 
-/** Rows of a CSV file whose header has `timestamp` and `value` columns (others are ignored). */
-export async function* readCsv(path: string, metric: string): AsyncGenerator<Row> {
+/** Rows of a CSV file whose header has `timestamp` and `value` columns (others are ignored); every row carries `labels`. */
+export async function* readCsv(path: string, metric: string, labels: Labels = {}): AsyncGenerator<Row> {
   let ti = -1;
   let vi = -1;
   let cols = 0;
@@ -118,7 +118,7 @@ export async function* readCsv(path: string, metric: string): AsyncGenerator<Row
     if (!Number.isFinite(t)) throw inputError(`${path}:${no}`, `timestamp ${shown(rawT)}; expected ISO-8601, "YYYY-MM-DD HH:MM:SS" (UTC) or epoch seconds/ms`);
     const v = rawV === '' ? Number.NaN : Number(rawV);
     if (!Number.isFinite(v)) throw inputError(`${path}:${no}`, `value ${shown(rawV)}; expected a finite number`);
-    yield { name: metric, labels: {}, t, v, rawT, rawV };
+    yield { name: metric, labels, t, v, rawT, rawV };
   }
 }
 
