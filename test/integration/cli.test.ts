@@ -49,7 +49,8 @@ test('start runs on this machine, prints a status line and alerts, and stops cle
   // A CPU threshold of 0 % makes the first tick alert, so the alert path is exercised for real.
   const stats = join(dir, 'echo_stats');
   writeFileSync(cfg, JSON.stringify({ monitoring_interval: 0.2, alert_thresholds: { cpu_usage: 0 }, alerting: { default_for: 0 }, echo_dash: { stats_dir: stats } }));
-  const child = spawn(process.execPath, [...CLI, 'start', '--config', cfg, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own state dir: a firing alert kept by an earlier run would come back without a new notification.
+  const child = spawn(process.execPath, [...CLI, 'start', '--config', cfg, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: join(dir, 'state') } });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   let err = '';
@@ -57,7 +58,7 @@ test('start runs on this machine, prints a status line and alerts, and stops cle
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await new Promise<void>((resolve) => {
     const check = (): void => {
-      if (/cpu \d/.test(out) && /🚨 WARNING: cpu_usage [\d.]+ % above 0 % \(warning\)/.test(out)) {
+      if (/cpu \d/.test(out) && /🚨 WARNING: CPU usage [\d.]+ % above 0 % \(warning\)/.test(out)) {
         child.stdout.off('data', check);
         resolve();
       }

@@ -53,7 +53,7 @@ test('the integrated system: pulled, pushed and disabled components, echo.dash f
   await clock.advance(1000);
 
   const status = system.getComprehensiveStatus();
-  assert.deepEqual(Object.keys(status).sort(), ['componentStatus', 'dashboardData', 'performanceSummary', 'systemStatus']);
+  assert.deepEqual(Object.keys(status).sort(), ['componentStatus', 'dashboardData', 'performanceSummary', 'rules', 'systemStatus']);
   assert.equal(status.systemStatus.running, true);
   assert.equal(status.componentStatus['dtesn']!.state, 'active');
   assert.equal(status.componentStatus['echo_self']!.state, 'down');

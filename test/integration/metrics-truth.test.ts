@@ -225,7 +225,7 @@ test('engines: unified metrics per engine and a separately named fleet total; th
 
 test('a firing alert is an ALERTS series until it resolves', async (t) => {
   const clock = new ManualClock(1_700_000_000_000);
-  const s = system(t, { degradation_detection: { enabled: false } }, { clock, systemCollector: false });
+  const s = system(t, { degradation_detection: { enabled: false }, alerting: { default_for: 0 } }, { clock, systemCollector: false });
   let cpu = 99;
   s.monitor.registerCollector('hot', () => ({ cpu_usage: cpu }));
   await s.start();

@@ -137,11 +137,11 @@ test('--out runs the default rules: cpu_usage over 85 % for 2 min gives one firi
   assert.equal(fire['timestamp'], (T0 + 181) * 1000);
   assert.equal(fire.metadata['activeAt'], (T0 + 121) * 1000);
   assert.equal(fire['severity'], 'warning');
-  assert.equal(fire['message'], 'cpu_usage 92 % above 85 % (warning)');
+  assert.equal(fire['message'], 'CPU usage 92 % above 85 % (warning)');
   assert.deepEqual(fire.labels, {});
   assert.equal(fire['endsAt'], null);
   assert.equal(done['endsAt'], (T0 + 240) * 1000);
-  assert.match(String(done['message']), /^cpu_usage back to 60 % \(≤ 80\.8 %\) after 59 s$/);
+  assert.match(String(done['message']), /^CPU usage back to 60 % \(≤ 80\.8 %\) after 59 s$/);
 
   // alerting.default_for from the config sets the defaults' hold.
   const config = join(dir, 'config.json');

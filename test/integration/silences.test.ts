@@ -24,7 +24,7 @@ const T0 = Date.UTC(2026, 10, 27, 12);
 
 function agent(t: TestContext, dataDir: string, clock: ManualClock, config: EchoPerfConfigInput = {}, serve = false): IntegratedPerformanceSystem {
   const s = new IntegratedPerformanceSystem({
-    config: { log_level: 'silent', degradation_detection: { enabled: false }, echo_dash: { enabled: false }, storage: { data_dir: dataDir, flush_interval: 1 }, server: { port: 0 }, ...config },
+    config: { log_level: 'silent', degradation_detection: { enabled: false }, alerting: { default_for: 0 }, echo_dash: { enabled: false }, storage: { data_dir: dataDir, flush_interval: 1 }, server: { port: 0 }, ...config },
     clock,
     logger: new MemoryLogger(),
     consoleAlerts: false,

@@ -27,7 +27,7 @@ test('echo-perf simulate component pushes to a running monitor; degraded values 
   const clock = new ManualClock(Date.now());
   const system = createIntegratedSystem(undefined, {
     // The CLI stamps pushes with the real time, which runs ahead of this ManualClock while the children start.
-    config: { log_level: 'silent', server: { port: 0 }, echo_dash: { enabled: false }, push_max_future_seconds: 60 },
+    config: { log_level: 'silent', server: { port: 0 }, echo_dash: { enabled: false }, push_max_future_seconds: 60, alerting: { default_for: 0 } },
     clock,
     systemCollector: false,
     logger: new MemoryLogger(),

@@ -107,5 +107,6 @@ test('TTFT goes bad: the SLO burn alert fires with the budget in status and /met
   assert.equal(more.length, 0, 'one incident');
   assert.deepEqual([alert?.status, alert?.endsAt], ['resolved', 1_700_000_052_000]);
   assert.deepEqual(alert?.labels, { engine: 'qwen', slo: 'ttft' });
-  assert.match(alert?.message ?? '', /^qwen burns its TTFT ≤ 500 ms SLO \(95 %\) error budget at [\d.]+× over 1 min and [\d.]+× over 10 s/);
+  assert.match(alert?.message ?? '', /^qwen's TTFT ≤ 500 ms SLO \(95 %\) burn back to [\d.]+× \(10 s\) after 13 s$/);
+  assert.match(String(alert?.metadata['firingMessage']), /^qwen burns its TTFT ≤ 500 ms SLO \(95 %\) error budget at [\d.]+× over 1 min and [\d.]+× over 10 s/);
 });
