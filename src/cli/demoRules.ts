@@ -70,7 +70,7 @@ export const DEMO_RULES: NonNullable<EchoPerfConfigInput['rules']> = [
 function describe(r: ResolvedRule): string {
   const s = r.spec;
   const hold = r.forMs > 0 ? ` for ${num(r.forMs / 1000)} s` : '';
-  const unit = r.unit === '%' ? ' %' : r.unit;
+  const unit = r.unit === '%' || r.unit === 'ms' ? ` ${r.unit}` : r.unit;
   const levels = (v: number | { info?: number | undefined; warning?: number | undefined; critical?: number | undefined }): string =>
     typeof v === 'number' ? `${num(v)}${unit}` : [v.info, v.warning, v.critical].filter((x): x is number => x !== undefined).map((x) => `${num(x)}${unit}`).join(' / ');
   if (s.kind === 'threshold') {
