@@ -8,17 +8,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PerformanceAlert } from '../alert/alert.js';
-import type { PerformanceThresholds } from '../analyze/thresholds.js';
 import type { EchoPerfConfigInput } from '../config/index.js';
 import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { PerformanceMetrics } from '../core/snapshot.js';
+import { activeRules } from '../analyze/rules/active.js';
 import { IntegratedPerformanceSystem } from '../monitor/integrated.js';
 import { formatAlertLine } from '../notify/console.js';
 import { componentPayload, prng, type ComponentScenario, type SimComponent } from '../simulate/component.js';
 import { startEngineSimulator, type EngineSimulator } from '../simulate/engine/index.js';
 import { DEMO_PHASES, RESTART_DOWN_MS, UNTIL_MAX_S, demoSeconds, type DemoPhase } from './demoPhases.js';
-import { EngineRules } from './demoRules.js';
+import { DEMO_DEGRADATION, DEMO_FOR_S, DEMO_RULES, describeEngineRules } from './demoRules.js';
 import { formatSummary, type DemoEvent, type PhaseRun } from './demoSummary.js';
 import { clock, formatDemoStatus, readEngine, type EngineReading, type Terminal } from './demoView.js';
 
@@ -28,20 +27,10 @@ const FIRST_COMPONENT_STEP = 100;
 /** The engines have been serving this long when the demo starts (model time, simulated instantly). */
 const WARM_MS = 120_000;
 /**
- * 20 s, not 10: over 10-s windows the simulated Poisson load alone moves the fleet's
+ * 20 s, not 10: over 10-s windows the simulated Poisson load alone moves an engine's
  * tokens/s by ±20 % (and its 10-sample trend by up to 35 %); over 20 s, by ±10 %.
  */
 export const RATE_WINDOW_S = 20;
-const TREND_WINDOW = 10;
-/**
- * 30 %, not the seed's 15 %: the simulated components draw each sample afresh
- * (Embodied's 42 ± 8 ms), so a 10-sample fit moves ~11 % (1 σ) on noise alone.
- */
-const TREND_THRESHOLD = 0.3;
-/** The fleet's throughput threshold, as a fraction of its baseline; its latency threshold, as a multiple. */
-const TOKENS_FRACTION = 0.8;
-const LATENCY_FACTOR = 2;
-
 export interface DemoOptions {
   readonly phaseS: number;
   readonly intervalS: number;
@@ -79,9 +68,10 @@ function demoConfig(a: EngineSimulator, v: EngineSimulator, intervalS: number, s
     ],
     rate_window: RATE_WINDOW_S,
     engine_stall_intervals: 5,
-    degradation_detection: { window_size: TREND_WINDOW, threshold: TREND_THRESHOLD },
-    // Off until the baseline has been measured (a floor of 0 and a latency of 10 min never trip).
-    alert_thresholds: { token_throughput: 0, request_latency_ms: 600_000 },
+    degradation_detection: DEMO_DEGRADATION,
+    // The default rules, with holds and two rules fitted to phases of tens of seconds (demoRules.ts).
+    alerting: { default_for: DEMO_FOR_S },
+    rules: DEMO_RULES,
     server: { host: '127.0.0.1', port: 0 },
     echo_dash: { stats_dir: statsDir },
     // The host and its GPUs are not part of the script: every alert comes from the simulated stack.
@@ -98,7 +88,6 @@ export class DemoSession {
   private readonly _rnd = prng(7);
   private readonly _events: DemoEvent[] = [];
   private readonly _runs: PhaseRun[] = [];
-  private readonly _baseline: PerformanceMetrics[] = [];
   private readonly _t0 = Date.now();
   private readonly _system: IntegratedPerformanceSystem;
 
@@ -142,7 +131,7 @@ export class DemoSession {
       const started = Date.now();
       await this._runPhase(ph, signal);
       this._runs.push({ name: ph.name, ranS: (Date.now() - started) / 1000 });
-      if (this._phase === 0 && !signal.aborted) this._calibrate();
+      if (this._phase === 0 && !signal.aborted) this._showRules();
     }
   }
 
@@ -173,22 +162,14 @@ export class DemoSession {
 
   private _wire(): void {
     const m = this._system.monitor;
-    // Trend checks wait until every sample of their window has a full rate window behind it.
-    m.thresholds.degradationThreshold = Infinity;
-    const armAt = Math.ceil(RATE_WINDOW_S / this._o.intervalS) + TREND_WINDOW;
     m.registerAlertHandler((a: PerformanceAlert) => {
       const atMs = this._elapsed;
       this._events.push({ phase: this._phase, atMs, alert: a });
       this._term.line(`[${clock(atMs)}] ${formatAlertLine(a)}  (${a.component}/${a.metric})`);
     });
-    const rules = new EngineRules(m);
-    let ticks = 0;
     m.onTick((snap) => {
       this._pushComponents();
-      if (++ticks === armAt) m.thresholds.degradationThreshold = TREND_THRESHOLD;
-      if (this._phase === 0) this._baseline.push(snap);
       const readings = (['aphrodite', 'vllm'] as const).map((n): [string, EngineReading] => [n, readEngine(m.store, n, snap.timestamp)]);
-      for (const [n, r] of readings) rules.evaluate(n, r);
       const name = DEMO_PHASES[this._phase]?.name ?? 'done';
       this._term.status(formatDemoStatus(this._elapsed, name, readings, snap, m.firingAlerts().length), this._elapsed);
     });
@@ -223,8 +204,9 @@ export class DemoSession {
     await sleep(seconds * 1000 - (Date.now() - started), signal);
     const until = ph.until;
     if (until === undefined) return;
-    const reached = await waitUntil(() => until(this._system.monitor.firingAlerts()), UNTIL_MAX_S * 1000, signal);
-    if (!reached && !signal.aborted) this._term.line(`    (not reached within ${UNTIL_MAX_S} s more: moving on)`);
+    const maxS = ph.untilMaxS ?? UNTIL_MAX_S;
+    const reached = await waitUntil(() => until(this._system.monitor.firingAlerts()), maxS * 1000, signal);
+    if (!reached && !signal.aborted) this._term.line(`    (not reached within ${maxS} s more: moving on)`);
   }
 
   /** Restarts the aphrodite process: closes it, waits RESTART_DOWN_MS, starts a cold one on the same port. */
@@ -239,26 +221,9 @@ export class DemoSession {
     }
   }
 
-  /** Sets the fleet thresholds from the baseline (skipping the first ticks, whose rate windows are short). */
-  private _calibrate(): void {
-    const settled = this._baseline.slice(Math.min(4, Math.floor(this._baseline.length / 2)));
-    const mean = (xs: (number | undefined)[]): number => {
-      const ok = xs.filter((x): x is number => x !== undefined);
-      return ok.reduce((s, x) => s + x, 0) / Math.max(1, ok.length);
-    };
-    const tokens = mean(settled.map((s) => s.tokenThroughput));
-    const latency = mean(settled.map((s) => s.requestLatencyMs));
-    if (!(tokens > 0 && latency > 0)) {
-      this._term.line('  baseline: the engines reported nothing; thresholds left off');
-      return;
-    }
-    const t: PerformanceThresholds = this._system.monitor.thresholds;
-    t.minTokenThroughput = Math.round(tokens * TOKENS_FRACTION);
-    t.maxRequestLatency = Math.round(latency * LATENCY_FACTOR);
-    const n = (v: number): string => Math.round(v).toLocaleString('en-US');
-    this._term.line(
-      `  baseline: fleet ${n(tokens)} tok/s, mean latency ${(latency / 1000).toFixed(1)} s → thresholds token_throughput < ${n(t.minTokenThroughput)} tok/s (CRITICAL), ` +
-        `request_latency_ms > ${n(t.maxRequestLatency)} ms (WARNING); trend check (${TREND_WINDOW} samples, ${TREND_THRESHOLD * 100} %) armed once its window is full`,
-    );
+  /** After the baseline: what the per-engine rules watch, so that each alert that follows can be read against them. */
+  private _showRules(): void {
+    const m = this._system.monitor;
+    this._term.line(`  rules in force (default rules; holds ${DEMO_FOR_S} s): ${describeEngineRules(activeRules(m.config, m.thresholds))}`);
   }
 }

@@ -11,8 +11,8 @@ interface Line {
   text: string;
 }
 
-// The whole fast script runs (~2 min of wall time: the simulated engines run on the real clock).
-test('demo --fast: each phase fires its alert, alerts resolve, the first within 30 s, and the report is written', { timeout: 240_000 }, async (t) => {
+// The whole fast script runs (~2.5 min of wall time: the simulated engines run on the real clock).
+test('demo --fast: each phase fires its alert, alerts resolve, the first within 30 s, and the report is written', { timeout: 280_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ep-demo-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const report = join(dir, 'report.json');
@@ -30,7 +30,7 @@ test('demo --fast: each phase fires its alert, alerts resolve, the first within 
   });
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 230_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 270_000);
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   clearTimeout(killer);
   const wallS = (Date.now() - started) / 1000;
@@ -40,7 +40,7 @@ test('demo --fast: each phase fires its alert, alerts resolve, the first within 
 
   assert.equal(code, 0, `exit ${String(code)}\n${out}\n${err}`);
   assert.equal(lines.filter((l) => /^▶ phase \d\/9: /.test(l.text)).length, 9, out);
-  assert.match(out, /baseline: fleet [\d,]+ tok\/s.*token_throughput < [\d,]+ tok\/s/);
+  assert.match(out, /rules in force \(default rules; holds 10 s\): .*engine:kv_cache_usage > 95 % \/ 99 % for 10 s .*engine:requests_waiting > 50 requests for 10 s/);
   assert.match(
     out,
     /aphrodite [\d,]+ tok\/s p95 [\d.]+s kv \d+% \d+ run \d+ wait goodput [\d.]+ req\/s n\/a tok\/J │ vllm [\d,]+ tok\/s/,
@@ -53,17 +53,23 @@ test('demo --fast: each phase fires its alert, alerts resolve, the first within 
 
   const fired = (re: RegExp): void => assert.ok(lines.some((l) => l.text.includes('🚨') && re.test(l.text)), `no alert ${re}\n${out}`);
   const resolved = (re: RegExp): void => assert.ok(lines.some((l) => l.text.includes('✅ RESOLVED') && re.test(l.text)), `no resolution ${re}\n${out}`);
-  fired(/CRITICAL: Low token throughput|WARNING: Performance degradation in token_throughput/);
+  const aph = String.raw`\{engine="aphrodite",[^}]*\}`;
+  fired(new RegExp(`WARNING: token_throughput${aph} fell \\d[\\d.]* % over \\d+ s \\(fit R² 0\\.\\d+\\)`));
+  fired(new RegExp(`(WARNING|CRITICAL): kv_cache_usage${aph} \\d[\\d.]* %(, went)? above (95|99) %`));
+  fired(new RegExp(`WARNING: requests_waiting${aph} \\d+ requests above 50 requests`));
   fired(/CRITICAL: Engine aphrodite stalled/);
   fired(/WARNING: Target aphrodite is down .*HTTP status 503/);
-  fired(/CRITICAL: Low evolution convergence/);
-  fired(/WARNING: KV cache of aphrodite/);
-  resolved(/CRITICAL: Engine aphrodite stalled/);
-  resolved(/WARNING: Target aphrodite is down .*HTTP status 503/);
-  resolved(/CRITICAL: Low evolution convergence/);
-  resolved(/Low token throughput/);
+  fired(/CRITICAL: evolution_convergence 0\.\d+ below 0\.7 \(critical\)/);
+  fired(/WARNING: Fraction of membrane-hierarchy levels/);
+  resolved(/CRITICAL: Engine aphrodite is serving again after \d+ s/);
+  resolved(/WARNING: Target aphrodite is up again after 1 min/);
+  resolved(/CRITICAL: evolution_convergence back to 0\.\d+ \(≥ 0\.735\) after \d+ s/);
+  resolved(new RegExp(`token_throughput${aph} steady again \\(change −?\\d[\\d.]* % over \\d+ s\\)`));
+  resolved(new RegExp(`kv_cache_usage${aph} back to \\d[\\d.]* % \\(≤ 85 %\\) after`));
+  resolved(new RegExp(`requests_waiting${aph} back to \\d+ requests`));
   // Isolation: the steady engine never alerts.
-  assert.ok(!lines.some((l) => /🚨.*\(vllm\//.test(l.text)), out);
+  assert.ok(!lines.some((l) => /🚨.*(\(vllm\/|engine="vllm")/.test(l.text)), out);
+  assert.match(out, /still firing: 0\n/, 'the recovery waits until everything resolved');
 
   assert.match(out, /fired: \d+ CRITICAL · \d+ WARNING · \d+ INFO \(\d+ incidents\); resolved: \d+/);
   assert.match(out, new RegExp(`report: ${report.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ snapshots, \\d+ alerts\\)`));
