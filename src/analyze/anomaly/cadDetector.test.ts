@@ -30,6 +30,13 @@ describe('CAD OSE detector', () => {
     assert.ok(full.slice(hit + 1, hit + 60).every((s) => s === 0), 'the next 60 samples rest');
   });
 
+  it('widens its range on a value beyond it, scores that value and learns the new level', () => {
+    const d = createCadDetector();
+    const scores = Array.from({ length: 4000 }, (_, i) => d.score(i, wave(i) + (i >= 1000 ? 400 : 0)));
+    assert.ok(scores.slice(1000, 1003).some((s) => s >= 0.75), 'the jump scores');
+    assert.ok(Math.max(...scores.slice(3000)) < 0.5, 'the new level is learnt');
+  });
+
   it('never holds more contexts than its cap on endless novelty, and scores in [0, 1]', () => {
     const cad = new Cad({ maxLeft: 7, maxActive: 15, maxContexts: 500 });
     let s = 1 >>> 0;

@@ -27,6 +27,8 @@ export interface CadDetectorOptions {
   /** Contexts kept; when full, memory starts over and `relearn` samples score 0. */
   readonly maxContexts?: number;
   readonly relearn?: number;
+  /** When a value leaves the padded range: widen it and relearn from the last `warmup` samples. */
+  readonly regrow?: boolean;
 }
 
 export const DEFAULT_CAD_OPTIONS: Required<CadDetectorOptions> = {
@@ -37,6 +39,7 @@ export const DEFAULT_CAD_OPTIONS: Required<CadDetectorOptions> = {
   threshold: 0.75,
   maxContexts: 8192,
   relearn: 100,
+  regrow: true,
 };
 
 /** Sign fact of the overflow level below the range; above every bit fact. */
@@ -57,6 +60,17 @@ export function createCadDetector(options: CadDetectorOptions = {}): { score(t: 
   let quiet = 0;
   let sinceHigh = Infinity;
   const buf: number[] = [];
+  // The last `warmup` values, replayed when the range is widened.
+  const recent = new Float64Array(warmup);
+  let rawLo = Infinity;
+  let rawHi = -Infinity;
+
+  const setRange = (): void => {
+    const r = rawHi - rawLo;
+    lo = rawLo - o.pad * r;
+    hi = rawHi + o.pad * r;
+    step = hi > lo ? (hi - lo) / maxBin : Math.abs(lo) > 0 ? Math.abs(lo) : 1;
+  };
 
   const facts = (v: number): number[] => {
     let b = Math.trunc((v - lo) / step);
@@ -96,19 +110,28 @@ export function createCadDetector(options: CadDetectorOptions = {}): { score(t: 
       n++;
       if (n <= warmup) {
         buf.push(v);
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
+        if (v < rawLo) rawLo = v;
+        if (v > rawHi) rawHi = v;
         if (n === warmup) {
-          const r = hi - lo;
-          lo -= o.pad * r;
-          hi += o.pad * r;
-          step = hi > lo ? (hi - lo) / maxBin : Math.abs(lo) > 0 ? Math.abs(lo) : 1;
+          rawLo = lo;
+          rawHi = hi;
+          setRange();
           for (const x of buf) rested(raw(x));
           buf.length = 0;
         }
+        recent[(n - 1) % warmup] = v;
         return 0;
       }
-      return rested(raw(v));
+      recent[(n - 1) % warmup] = v;
+      const out = rested(raw(v));
+      if (o.regrow && (v < lo || v > hi)) {
+        if (v < rawLo) rawLo = v;
+        if (v > rawHi) rawHi = v;
+        setRange();
+        cad = new Cad(core);
+        for (let i = n - warmup + 1; i <= n; i++) cad.step(facts(recent[(i - 1) % warmup]!));
+      }
+      return out;
     },
   };
 }
