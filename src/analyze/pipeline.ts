@@ -137,6 +137,7 @@ export class Pipeline {
       intervalMs: this._o.intervalMs(),
       staleAfterIntervals: c.stale_after_intervals,
       targets: targets.values(),
+      targetKeepFiringForMs: c.alerting.target_keep_firing_for * 1000,
     });
     this._freshness = freshness;
     findings.push(...ruled.findings, ...this._o.conditions(), ...engineStalls(store, c, engines, at), ...serving.findings);

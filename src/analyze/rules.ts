@@ -18,12 +18,14 @@ export interface RuleInputs {
   intervalMs: number;
   staleAfterIntervals: number;
   targets: Iterable<TargetHealth>;
+  /** ms a down target's alert keeps firing after it is back. */
+  targetKeepFiringForMs: number;
 }
 
 export function evaluateRules(r: RuleInputs): { findings: Finding[]; freshness: Map<string, Freshness> } {
   const findings = evaluateComponentThresholds(r.samples);
   const stale = evaluateStaleness(r.lastSeen, r.at, r.intervalMs, r.staleAfterIntervals);
   findings.push(...stale.findings);
-  findings.push(...evaluateTargets(r.targets));
+  findings.push(...evaluateTargets(r.targets, r.targetKeepFiringForMs));
   return { findings, freshness: stale.state };
 }

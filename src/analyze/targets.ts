@@ -16,10 +16,10 @@ export interface TargetHealth {
   lastError: string | undefined;
 }
 
-/** How long a down target's alert outlasts the outage. */
+/** How long a down target's alert outlasts the outage by default (config `alerting.target_keep_firing_for`). */
 export const TARGET_KEEP_FIRING_MS = 60_000;
 
-export function evaluateTargets(targets: Iterable<TargetHealth>): Finding[] {
+export function evaluateTargets(targets: Iterable<TargetHealth>, keepFiringForMs = TARGET_KEEP_FIRING_MS): Finding[] {
   const out: Finding[] = [];
   for (const t of targets) {
     if (t.health !== 'down') continue;
@@ -33,7 +33,7 @@ export function evaluateTargets(targets: Iterable<TargetHealth>): Finding[] {
       threshold: 1,
       message: `Target ${t.name} is down (${t.url}): ${t.lastError ?? 'unknown error'}`,
       metadata: { url: t.url },
-      keepFiringForMs: TARGET_KEEP_FIRING_MS,
+      keepFiringForMs,
     });
   }
   return out;

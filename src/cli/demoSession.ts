@@ -70,7 +70,8 @@ function demoConfig(a: EngineSimulator, v: EngineSimulator, intervalS: number, s
     engine_stall_intervals: 5,
     degradation_detection: DEMO_DEGRADATION,
     // The default rules, with holds and two rules fitted to phases of tens of seconds (demoRules.ts).
-    alerting: { default_for: DEMO_FOR_S },
+    // A down target keeps firing DEMO_FOR_S after it is back (60 s by default), so the recovery fits the script.
+    alerting: { default_for: DEMO_FOR_S, target_keep_firing_for: DEMO_FOR_S },
     rules: DEMO_RULES,
     server: { host: '127.0.0.1', port: 0 },
     echo_dash: { stats_dir: statsDir },

@@ -110,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseOrUsage(REPLAY_USAGE, () =>
         parseArgs({
           args: rest,
-          options: { config: { type: 'string', short: 'c' }, metric: { type: 'string' }, out: { type: 'string' }, scores: { type: 'string' } },
+          options: { config: { type: 'string', short: 'c' }, metric: { type: 'string' }, out: { type: 'string' }, scores: { type: 'string' }, detector: { type: 'string' } },
           allowPositionals: true,
           strict: true,
         }),
@@ -119,7 +119,10 @@ export async function main(argv: string[]): Promise<number> {
       if (values.out === undefined && values.scores === undefined) throw usageError('replay: nothing to write; expected --out FILE and/or --scores DIR', REPLAY_USAGE);
       if (values.metric !== undefined && !/^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/.test(values.metric))
         throw usageError(`--metric: got ${shown(values.metric)}; expected a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*`, REPLAY_USAGE);
-      await runReplay({ ...values, inputs: positionals }, err);
+      const { detector, ...rest2 } = values;
+      if (detector !== undefined && detector !== 'fast' && detector !== 'context') throw usageError(`--detector: got ${shown(detector)}; expected fast or context`, REPLAY_USAGE);
+      if (detector !== undefined && values.scores === undefined) throw usageError('--detector: chooses the detector of --scores; expected --scores DIR with it', REPLAY_USAGE);
+      await runReplay({ ...rest2, ...(detector !== undefined ? { detector } : {}), inputs: positionals }, err);
       return 0;
     }
     case 'simulate': {

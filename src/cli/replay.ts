@@ -9,6 +9,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import { once } from 'node:events';
 import type { PerformanceAlert } from '../alert/alert.js';
 import { loadConfigFile, parseConfig, type EchoPerfConfig } from '../config/index.js';
+import { createCadDetector } from '../analyze/anomaly/cadDetector.js';
 import { createDetector, type Detector } from '../analyze/anomaly/detector.js';
 import { dataDirSources, isDataDir } from '../analyze/replay/dataDir.js';
 import { mergeByTime } from '../analyze/replay/merge.js';
@@ -26,6 +27,12 @@ export interface ReplayOptions {
   readonly metric?: string;
   readonly out?: string;
   readonly scores?: string;
+  /**
+   * The detector behind `--scores`: `fast` (the default, the one the anomaly rules run live) or
+   * `context` (CAD OSE re-expressed: better on NAB, ~200× slower and up to ~2 MB per series;
+   * docs/rules/anomaly.md), for offline analysis of recordings.
+   */
+  readonly detector?: 'fast' | 'context';
   readonly inputs: readonly string[];
 }
 
@@ -106,7 +113,7 @@ function checkInputs(inputs: readonly string[]): boolean[] {
 }
 
 /** `--scores`: per input file, the default anomaly detector's score of each row, in the file's order. */
-async function writeScores(dir: string, inputs: readonly string[], metric: string | undefined): Promise<number> {
+async function writeScores(dir: string, inputs: readonly string[], metric: string | undefined, make: () => Detector): Promise<number> {
   const scoreFiles = scoresPaths(dir, inputs);
   let rows = 0;
   for (let i = 0; i < inputs.length; i++) {
@@ -123,7 +130,7 @@ async function writeScores(dir: string, inputs: readonly string[], metric: strin
         let d = detectors.get(key);
         if (d === undefined) {
           if (detectors.size >= MAX_SERIES_PER_FILE) throw inputError(path, `more than ${MAX_SERIES_PER_FILE} series; expected fewer in one file`);
-          d = createDetector();
+          d = make();
           detectors.set(key, d);
         }
         buf += `${r.rawT.includes(',') ? JSON.stringify(r.rawT) : r.rawT},${r.rawV},${d.score(r.t, r.v)}\n`;
@@ -193,7 +200,7 @@ export async function runReplay(o: ReplayOptions, err: (s: string) => void = () 
   if (o.scores !== undefined) {
     const d = dirs.indexOf(true);
     if (d !== -1) throw inputError(o.inputs[d]!, 'a data dir; --scores expected CSV or JSONL files (use --out for a data dir)');
-    summary.rows = await writeScores(o.scores, o.inputs, o.metric);
+    summary.rows = await writeScores(o.scores, o.inputs, o.metric, o.detector === 'context' ? () => createCadDetector() : () => createDetector());
   }
   if (o.out !== undefined) {
     const r = await writeEvents(o.out, config, o.inputs, dirs, o.metric);

@@ -34,7 +34,7 @@ commands:
   silence add MATCHER... --duration 2h --comment TEXT [--author A]
   silence list [--state active|pending|expired]
   silence expire ID...    silence alerts on a running agent (Alertmanager matchers)
-  replay [--config FILE] [--metric NAME] [--out EVENTS.jsonl] [--scores DIR] INPUT...
+  replay [--config FILE] [--metric NAME] [--out EVENTS.jsonl] [--scores DIR [--detector D]] INPUT...
                           feed recorded series (CSV timestamp,value or JSONL samples) through the
                           analysis at full speed; write alert events and/or per-row anomaly scores
   help [COMMAND]          this text, or a command's usage
@@ -65,7 +65,7 @@ Exit 0 done; 1 the agent refused (the reason is printed); 2 bad arguments or
 the agent cannot be reached.
 `;
 
-export const REPLAY_USAGE = `usage: echo-perf replay [--config FILE] [--metric NAME] [--out EVENTS.jsonl] [--scores DIR] INPUT...
+export const REPLAY_USAGE = `usage: echo-perf replay [--config FILE] [--metric NAME] [--out EVENTS.jsonl] [--scores DIR [--detector D]] INPUT...
 
 Feeds recorded series through the same analysis code as the live monitor, at
 full speed on the samples' own time (never the wall clock).
@@ -91,6 +91,8 @@ component="<file name without extension>", as a collector's would live.
                          timestamp,value,anomaly_score, one row per input row, in order
                          (replay --scores out/echo data/*/*.csv gives out/echo/<category>/<file>.csv,
                          the layout the NAB scorer reads)
+      --detector D       the detector of --scores: fast (default; the one the anomaly rules run
+                         live) or context (CAD OSE re-expressed: better on NAB, far slower)
   -h, --help             this text
 
 Exit 0 when done, 2 on a bad argument or input (the message names file:line, the field and the value).

@@ -237,8 +237,10 @@ export const configSchema = z.strictObject({
       repeat_interval: finite.min(0).max(400 * 86400).default(14_400),
       /** seconds the default threshold rules must hold before they fire (Prometheus `for`); 0 = the seed's immediate alerts */
       default_for: finite.min(0).max(86_400).default(60),
+      /** seconds a down target's alert keeps firing after it is back (Prometheus `keep_firing_for`): a restart loop is one incident */
+      target_keep_firing_for: finite.min(0).max(86_400).default(60),
     })
-    .default({ repeat_interval: 14_400, default_for: 60 }),
+    .default({ repeat_interval: 14_400, default_for: 60, target_keep_firing_for: 60 }),
   server: z
     .strictObject({
       /** bind address; anything but loopback requires push_token */

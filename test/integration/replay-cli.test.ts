@@ -46,6 +46,28 @@ test('--scores writes one row per input row, in order, under the inputs\' catego
   assert.ok(Math.abs(at - Date.parse('2014-04-11T09:00:00Z')) < 12 * 3600_000, `top score at ${top[0]}`);
 });
 
+test('--scores --detector context scores with the contextual detector; a bad --detector or one without --scores exits 2', (t) => {
+  const out = join(tempDir(t), 'ctx');
+  const f = FILES[2]!;
+  const r = replay('--scores', out, '--detector', 'context', join(NAB, f));
+  assert.equal(r.status, 0, r.stderr);
+  const rows = readFileSync(join(out, f.split('/').pop()!), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  assert.equal(rows.length, readFileSync(join(NAB, f), 'utf8').trim().split('\n').length - 1);
+  const fast = replay('--scores', join(out, 'fast'), join(NAB, f));
+  assert.equal(fast.status, 0, fast.stderr);
+  const fastScores = readFileSync(join(out, 'fast', f.split('/').pop()!), 'utf8');
+  assert.notEqual(rows.map((x) => x[2]).join(), fastScores.trim().split('\n').slice(1).map((l) => l.split(',')[2]).join(), 'another detector, other scores');
+  // The labelled jump is caught: a top score near 2014-04-11 09:00.
+  const top = rows.reduce((a, b) => (Number(b[2]) > Number(a[2]) ? b : a));
+  assert.ok(Math.abs(Date.parse(`${top[0]!.replace(' ', 'T')}Z`) - Date.parse('2014-04-11T09:00:00Z')) < 12 * 3600_000, `top score at ${top[0]}`);
+  const bad = replay('--scores', out, '--detector', 'htm', join(NAB, f));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--detector: got "htm"; expected fast or context/);
+  const alone = replay('--out', join(out, 'e.jsonl'), '--detector', 'context', join(NAB, f));
+  assert.equal(alone.status, 2);
+  assert.match(alone.stderr, /--detector: chooses the detector of --scores/);
+});
+
 test('--out writes firing and resolved anomaly events for a config with an anomaly rule', (t) => {
   const dir = tempDir(t);
   const config = join(dir, 'config.json');

@@ -283,7 +283,8 @@ export class RuleEngine {
     const rule = run.rule;
     const own: Record<string, string> = {};
     for (const k of Object.keys(labels)) if (k !== 'component') own[k] = labels[k]!;
-    const display = seriesKey(titleOf(metric), own);
+    // "CPU usage" for the host's one series; `token_throughput{engine="vllm",…}` where labels tell series apart.
+    const display = Object.keys(own).length === 0 ? titleOf(metric) : seriesKey(metric, own);
     const ev = run.create!({ metric, labels, display, unit: rule.unit });
     const key = `rule:${rule.name}:${series}`;
     const saved = this._restored.get(key);
