@@ -38,9 +38,11 @@ export function addSilenceRoutes(server: EchoPerfServer, monitor: UnifiedPerform
     if (s === undefined) throw new HttpError(404, `no silence with id ${JSON.stringify(truncateText(req.params.id))}`);
     return reply.send(s);
   });
-  app.get('/api/v1/alerts', (_req, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('/api/v1/alerts', (req, reply) => {
+    const filter = alertFilter(req.query);
     void reply.header('cache-control', 'no-store');
-    return reply.send(monitor.firingAlerts().map((a) => alertmanagerAlert(monitor, a)));
+    const alerts = monitor.firingAlerts().map((a) => alertmanagerAlert(monitor, a));
+    return reply.send(alerts.filter((a) => (filter.state === undefined || a.status.state === filter.state) && (filter.severity === undefined || a.labels['severity'] === filter.severity)));
   });
 }
 
@@ -58,7 +60,30 @@ function silenceInput(body: unknown): SilenceInput {
 }
 
 /** Alertmanager API v2 `GettableAlert`. */
-function alertmanagerAlert(m: UnifiedPerformanceMonitor, a: PerformanceAlert): Record<string, unknown> {
+const ALERT_FILTERS: Readonly<Record<string, readonly string[]>> = { state: ['active', 'suppressed'], severity: ['info', 'warning', 'critical'] };
+
+/** `?state=active|suppressed&severity=info|warning|critical`; anything else is a 400 naming the parameter. */
+function alertFilter(q: Record<string, unknown>): { state?: string; severity?: string } {
+  const out: { state?: string; severity?: string } = {};
+  for (const [k, v] of Object.entries(q)) {
+    const allowed = Object.hasOwn(ALERT_FILTERS, k) ? ALERT_FILTERS[k]! : undefined;
+    if (allowed === undefined) throw new HttpError(400, `${truncateText(k)}: unknown parameter; expected state or severity`);
+    if (typeof v !== 'string' || !allowed.includes(v)) throw new HttpError(400, `${k}: got ${truncateText(JSON.stringify(v) ?? '')}; expected ${allowed.join(', ')}`);
+    out[k as 'state' | 'severity'] = v;
+  }
+  return out;
+}
+
+interface AlertmanagerAlert {
+  labels: Readonly<Record<string, string>>;
+  annotations: { summary: string };
+  startsAt: string;
+  endsAt: string | null;
+  fingerprint: string;
+  status: { state: string; silencedBy: readonly string[]; inhibitedBy: readonly string[] };
+}
+
+function alertmanagerAlert(m: UnifiedPerformanceMonitor, a: PerformanceAlert): AlertmanagerAlert {
   const s = m.alertStatus(a);
   return {
     labels: alertLabels(a),

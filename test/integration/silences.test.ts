@@ -152,6 +152,13 @@ test('the built CLI adds, lists and expires silences on a running agent, and exi
   assert.equal(s.monitor.firingAlerts()[0]?.metadata['suppressed'], true);
   const alerts = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { status: { state: string; silencedBy: string[] } }[];
   assert.deepEqual(alerts.map((a) => a.status), [{ state: 'suppressed', silencedBy: [id], inhibitedBy: [] }]);
+  assert.equal(((await (await fetch(`${url}/api/v1/alerts?state=suppressed&severity=warning`)).json()) as unknown[]).length, 1);
+  assert.deepEqual(await (await fetch(`${url}/api/v1/alerts?state=active`)).json(), []);
+  for (const [q, why] of [['state=zzz', /state: got "zzz"; expected active, suppressed/], ['severity=fatal', /severity: got "fatal"/], ['__proto__=1', /__proto__: unknown parameter/], ['state=active&state=suppressed', /state: got \["active","suppressed"\]/]] as const) {
+    const r = await fetch(`${url}/api/v1/alerts?${q}`);
+    assert.equal(r.status, 400, q);
+    assert.match(((await r.json()) as { error: string }).error, why);
+  }
   const list = await cli('silence', 'list', '--state', 'active', '--url', url);
   assert.equal(list.code, 0);
   assert.match(list.stdout, new RegExp(`${id}\\s+active\\s+alertname="HighCpuUsage" component="host"`));
