@@ -16,7 +16,7 @@ export { PerformanceThresholds, THRESHOLD_RULES } from './analyze/thresholds.js'
 export type { Trend } from './analyze/trend.js';
 export { AlertSeverity } from './core/severity.js';
 export type { PerformanceAlert, AlertStatus } from './alert/alert.js';
-export type { AlertHandler } from './notify/dispatch.js';
+export type { AlertGroup, AlertGroupHandler, AlertHandler } from './notify/dispatch.js';
 export { consoleAlertHandler, formatAlertLine } from './notify/console.js';
 export { ManualClock, SystemClock } from './core/clock.js';
 export type { Clock, Timer } from './core/clock.js';

@@ -28,7 +28,7 @@ import type { PerformanceAlert } from '../alert/alert.js';
 import type { RestoreResult } from '../alert/log.js';
 import { Silences } from '../alert/silences.js';
 import { Suppressor, type SuppressionStatus } from '../alert/suppress.js';
-import type { AlertHandler } from '../notify/dispatch.js';
+import type { AlertGroupHandler, AlertHandler } from '../notify/dispatch.js';
 import { currentSamples, selfSamples } from './currentState.js';
 import { STALE_MS, wireParts, type Parts } from './parts.js';
 import { runMetricQuery, type MetricQuery, type MetricQueryResult } from './query.js';
@@ -161,6 +161,19 @@ export class UnifiedPerformanceMonitor {
       throw new EchoPerfError('EP_ERR_ARGUMENT', `registerAlertHandler: handler: got ${typeof fn}; expected a function`);
     }
     this._p.dispatcher.register(fn);
+  }
+
+  /**
+   * Registers a handler called once per component per evaluation with that
+   * evaluation's alert events of the component together (grouped by component,
+   * as Alertmanager's `group_by`); silenced and inhibited events are held back
+   * as for single-alert handlers.
+   */
+  registerAlertGroupHandler(fn: AlertGroupHandler): void {
+    if (typeof fn !== 'function') {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `registerAlertGroupHandler: handler: got ${typeof fn}; expected a function`);
+    }
+    this._p.dispatcher.registerGroup(fn);
   }
 
   /** Called after every tick with the new snapshot and the alert events it raised. */

@@ -4,6 +4,9 @@
  * that throws is counted and logged; one that is slow (async) does not delay the
  * loop, and its backlog is bounded: past `maxPending` undelivered events the
  * oldest are dropped and counted (Prometheus notifier/sendloop.go policy).
+ * Group handlers hear one call per component per evaluation, with that
+ * evaluation's events of the component together (Alertmanager's grouping,
+ * `group_by: [component]`, without its waits: a group is one tick's news).
  */
 import { describeError, TimeoutError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -11,14 +14,26 @@ import type { PerformanceAlert } from '../alert/alert.js';
 
 export type AlertHandler = (alert: PerformanceAlert) => void | Promise<void>;
 
-interface HandlerState {
-  readonly fn: AlertHandler;
-  queue: PerformanceAlert[];
+/** One evaluation's events of one component. */
+export interface AlertGroup {
+  /** `{component="<name>"}`, as Alertmanager keys a group by its labels. */
+  readonly groupKey: string;
+  readonly component: string;
+  /** firing while any of its alerts fires. */
+  readonly status: 'firing' | 'resolved';
+  readonly alerts: readonly PerformanceAlert[];
+}
+export type AlertGroupHandler = (group: AlertGroup) => void | Promise<void>;
+
+interface HandlerState<T> {
+  readonly fn: (item: T) => void | Promise<void>;
+  queue: T[];
   running: boolean;
 }
 
 export class AlertDispatcher {
-  private readonly _handlers: HandlerState[] = [];
+  private readonly _handlers: HandlerState<PerformanceAlert>[] = [];
+  private readonly _groupHandlers: HandlerState<AlertGroup>[] = [];
   private _errors = 0;
   private _dropped = 0;
   private _delivered = 0;
@@ -34,8 +49,12 @@ export class AlertDispatcher {
     this._handlers.push({ fn, queue: [], running: false });
   }
 
+  registerGroup(fn: AlertGroupHandler): void {
+    this._groupHandlers.push({ fn, queue: [], running: false });
+  }
+
   get handlerCount(): number {
-    return this._handlers.length;
+    return this._handlers.length + this._groupHandlers.length;
   }
 
   get errorsTotal(): number {
@@ -53,30 +72,37 @@ export class AlertDispatcher {
   /** Queues events for every handler; returns at once. */
   dispatch(events: readonly PerformanceAlert[]): void {
     if (events.length === 0) return;
-    for (const h of this._handlers) {
-      for (const e of events) h.queue.push(Object.freeze({ ...e }));
-      if (h.queue.length > this._maxPending) {
-        const n = h.queue.length - this._maxPending;
-        h.queue.splice(0, n);
-        this._dropped += n;
-        this._logger.warn(`alert handler backlog over ${this._maxPending}; dropped ${n} oldest events`);
-      }
-      if (!h.running) {
-        h.running = true;
-        setImmediate(() => void this._drain(h));
-      }
+    const frozen = events.map((e) => Object.freeze({ ...e }));
+    for (const h of this._handlers) this._enqueue(h, frozen, (e) => `${e.metric} (${e.status})`);
+    if (this._groupHandlers.length === 0) return;
+    const groups = groupByComponent(frozen);
+    for (const h of this._groupHandlers) this._enqueue(h, groups, (g) => `group ${g.groupKey} (${g.status})`);
+  }
+
+  private _enqueue<T>(h: HandlerState<T>, items: readonly T[], what: (item: T) => string): void {
+    for (const x of items) h.queue.push(x);
+    if (h.queue.length > this._maxPending) {
+      const n = h.queue.length - this._maxPending;
+      h.queue.splice(0, n);
+      this._dropped += n;
+      this._logger.warn(`alert handler backlog over ${this._maxPending}; dropped ${n} oldest events`);
+    }
+    if (!h.running) {
+      h.running = true;
+      setImmediate(() => void this._drain(h, what));
     }
   }
 
   /** Resolves once every queued event has been handed to its handlers, or after `maxMs`. */
   async flush(maxMs = this._handlerTimeoutMs): Promise<void> {
     const deadline = performance.now() + maxMs;
-    while (this._handlers.some((h) => h.running || h.queue.length > 0) && performance.now() < deadline) {
+    const busy = (h: { running: boolean; queue: unknown[] }): boolean => h.running || h.queue.length > 0;
+    while ((this._handlers.some(busy) || this._groupHandlers.some(busy)) && performance.now() < deadline) {
       await new Promise<void>((r) => setTimeout(r, 1)); // bounded by the deadline; keeps the loop alive while waiting
     }
   }
 
-  private async _drain(h: HandlerState): Promise<void> {
+  private async _drain<T>(h: HandlerState<T>, what: (item: T) => string): Promise<void> {
     try {
       for (let e = h.queue.shift(); e !== undefined; e = h.queue.shift()) {
         try {
@@ -84,7 +110,7 @@ export class AlertDispatcher {
           this._delivered++;
         } catch (err) {
           this._errors++;
-          this._logger.error(`alert handler failed on ${e.metric} (${e.status}): ${describeError(err)}`);
+          this._logger.error(`alert handler failed on ${what(e)}: ${describeError(err)}`);
         }
       }
     } finally {
@@ -103,4 +129,20 @@ function withDeadline(p: Promise<void>, ms: number): Promise<void> {
       (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(describeError(e)))),
     );
   });
+}
+
+/** The events of one evaluation, one group per component, in the order components first appear. */
+export function groupByComponent(events: readonly PerformanceAlert[]): AlertGroup[] {
+  const by = new Map<string, PerformanceAlert[]>();
+  for (const e of events) {
+    const list = by.get(e.component);
+    if (list === undefined) by.set(e.component, [e]);
+    else list.push(e);
+  }
+  return [...by].map(([component, alerts]) => ({
+    groupKey: `{component=${JSON.stringify(component)}}`,
+    component,
+    status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
+    alerts: Object.freeze(alerts),
+  }));
 }
