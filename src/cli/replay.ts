@@ -29,7 +29,7 @@ export interface ReplayOptions {
   readonly scores?: string;
   /**
    * The detector behind `--scores`: `fast` (the default, the one the anomaly rules run live) or
-   * `context` (CAD OSE re-expressed: better on NAB, ~200× slower and up to ~2 MB per series;
+   * `context` (CAD OSE re-expressed: better on NAB, ~700× slower and up to ~6 MB per series;
    * docs/rules/anomaly.md), for offline analysis of recordings.
    */
   readonly detector?: 'fast' | 'context';

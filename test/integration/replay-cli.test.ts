@@ -57,9 +57,11 @@ test('--scores --detector context scores with the contextual detector; a bad --d
   assert.equal(fast.status, 0, fast.stderr);
   const fastScores = readFileSync(join(out, 'fast', f.split('/').pop()!), 'utf8');
   assert.notEqual(rows.map((x) => x[2]).join(), fastScores.trim().split('\n').slice(1).map((l) => l.split(',')[2]).join(), 'another detector, other scores');
-  // The labelled jump is caught: a top score near 2014-04-11 09:00.
-  const top = rows.reduce((a, b) => (Number(b[2]) > Number(a[2]) ? b : a));
-  assert.ok(Math.abs(Date.parse(`${top[0]!.replace(' ', 'T')}Z`) - Date.parse('2014-04-11T09:00:00Z')) < 12 * 3600_000, `top score at ${top[0]}`);
+  // The labelled jump is caught: within an hour of 2014-04-11 09:00 a score reaches CAD OSE's alarm
+  // level (its rest threshold, 0.75). Not "the top score": the range grows from the first sample, so
+  // the early rows that widen it score high too.
+  const near = rows.filter((x) => Math.abs(Date.parse(`${x[0]!.replace(' ', 'T')}Z`) - Date.parse('2014-04-11T09:00:00Z')) <= 3600_000);
+  assert.ok(near.some((x) => Number(x[2]) >= 0.75), `scores near the jump: ${near.map((x) => x[2]).join(' ')}`);
   const bad = replay('--scores', out, '--detector', 'htm', join(NAB, f));
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--detector: got "htm"; expected fast or context/);

@@ -53,4 +53,20 @@ describe('CAD OSE detector', () => {
       assert.ok(x >= 0 && x <= 1, `score ${x} for ${v}`);
     }
   });
+
+  it('keeps the range of its warmup samples, and sees a move inside one level on a shifted grid', () => {
+    // Warmup spans 0..70: padded ×1 the range is −70..140 in levels of 30, edges at 20 and 50 on the
+    // unshifted grid, at 30 and 60 on the grid shifted by 2/3 of a level. 25 → 35 stays inside one
+    // unshifted level, so only a shifted grid sees it.
+    const series = (i: number): number => (i < 300 ? (i * 7) % 71 : i < 1500 ? 25 : 35);
+    const run = (shifts: number): number[] => {
+      const d = createCadDetector({ warmup: 300, shifts, rest: 0 });
+      return Array.from({ length: 1510 }, (_, i) => d.score(i, series(i)));
+    };
+    const one = run(1);
+    const three = run(3);
+    assert.equal(Math.max(...one.slice(1500)), 0, 'one grid: 35 is the level of 25, learnt and predicted');
+    assert.ok(Math.max(...three.slice(1000, 1500)) < 0.5, 'the constant is learnt on every grid');
+    assert.ok(Math.max(...three.slice(1500, 1503)) >= 0.5, `three grids: the move scores (${Math.max(...three.slice(1500, 1503))})`);
+  });
 });

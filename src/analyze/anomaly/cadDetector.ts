@@ -3,38 +3,50 @@
  * A causal detector around the CAD OSE core (cad.ts): values binned into
  * 2^bits levels, each level given as its bits (CAD OSE's getAnomalyScore
  * encoding), and CAD OSE's rest after a high score. Not the default detector:
- * far slower and larger than detector.ts, for a small gain on NAB (see
+ * far slower and larger than detector.ts, for a gain on NAB (see
  * docs/rules/anomaly.md).
  *
  * Where CAD OSE as run by NAB is handed each file's min and max, this one
- * learns its range from the first `warmup` samples (buffered, then replayed
- * through the core so none is wasted) and widens it by `pad` × range on each
- * side; a value beyond falls in one overflow level above or below.
+ * grows its range from what it has seen: the first `warmup` samples set it,
+ * it is widened by `pad` × range on each side, and a value beyond falls in
+ * one overflow level above or below (scored as the novelty it is). Then the
+ * range is widened to hold that value and the core relearns from the last
+ * `history` samples. Because the levels are coarse, where a value falls
+ * near a level edge decides much of the score; `shifts` cores see the same
+ * series on grids offset by 1/shifts of a level, and the step's score is the
+ * highest of theirs, so novelty seen at any offset counts and the outcome no
+ * longer hangs on where the edges happen to fall.
  */
 import { Cad } from './cad.js';
 
 export interface CadDetectorOptions {
-  /** Samples that set the range; they score 0. */
+  /** Samples that set the first range; they score 0. */
   readonly warmup?: number;
+  /** Samples kept and replayed through fresh cores when the range widens. */
+  readonly history?: number;
   /** Bits of the binned value (CAD OSE: numNormValueBits = 3, so 8 levels). */
   readonly bits?: number;
-  /** Share of the learnt range added on each side. */
+  /** Share of the seen range added on each side. */
   readonly pad?: number;
+  /** Cores on grids offset by 1/shifts of a level; the score is their highest. */
+  readonly shifts?: number;
   /** Samples scored 0 after a raw score reaches `threshold` (CAD OSE: restPeriod). */
   readonly rest?: number;
   /** CAD OSE's baseThreshold: the raw score that starts a rest. */
   readonly threshold?: number;
-  /** Contexts kept; when full, memory starts over and `relearn` samples score 0. */
+  /** Contexts kept per core; when full, memory starts over and `relearn` samples score 0. */
   readonly maxContexts?: number;
   readonly relearn?: number;
-  /** When a value leaves the padded range: widen it and relearn from the last `warmup` samples. */
+  /** When a value leaves the padded range: widen it and relearn from the last `history` samples. */
   readonly regrow?: boolean;
 }
 
 export const DEFAULT_CAD_OPTIONS: Required<CadDetectorOptions> = {
-  warmup: 300,
+  warmup: 1,
+  history: 300,
   bits: 3,
   pad: 1,
+  shifts: 3,
   rest: 60,
   threshold: 0.75,
   maxContexts: 8192,
@@ -50,18 +62,20 @@ export function createCadDetector(options: CadDetectorOptions = {}): { score(t: 
   const bits = Math.max(1, Math.min(8, Math.round(o.bits)));
   const maxBin = 2 ** bits - 1;
   const warmup = Math.max(1, Math.round(o.warmup));
+  const history = Math.max(warmup, Math.round(o.history));
+  const shifts = Math.max(1, Math.min(8, Math.round(o.shifts)));
   const rest = Math.max(0, Math.round(o.rest));
   const core = { maxLeft: 7, maxActive: 15, maxContexts: Math.max(16, Math.round(o.maxContexts)) };
-  let cad = new Cad(core);
+  const fresh = (): Cad[] => Array.from({ length: shifts }, () => new Cad(core));
+  let cads = fresh();
   let lo = Infinity;
   let hi = -Infinity;
   let step = 1;
   let n = 0;
   let quiet = 0;
   let sinceHigh = Infinity;
-  const buf: number[] = [];
-  // The last `warmup` values, replayed when the range is widened.
-  const recent = new Float64Array(warmup);
+  // The last `history` values, replayed when the range is widened.
+  const recent = new Float64Array(history);
   let rawLo = Infinity;
   let rawHi = -Infinity;
 
@@ -72,9 +86,10 @@ export function createCadDetector(options: CadDetectorOptions = {}): { score(t: 
     step = hi > lo ? (hi - lo) / maxBin : Math.abs(lo) > 0 ? Math.abs(lo) : 1;
   };
 
-  const facts = (v: number): number[] => {
-    let b = Math.trunc((v - lo) / step);
-    b = b < -1 ? -1 : b > maxBin + 1 ? maxBin + 1 : b;
+  /** Facts of v on grid j, whose edges sit j/shifts of a level lower (so its top level is a part one). */
+  const facts = (v: number, j: number): number[] => {
+    let b = Math.trunc((v - lo + (j / shifts) * step) / step);
+    b = Number.isNaN(b) ? 0 : b < -1 ? -1 : b > maxBin + 1 ? maxBin + 1 : b;
     const out: number[] = [];
     const m = b < 0 ? 0 : b;
     const width = m > maxBin ? bits + 1 : bits;
@@ -85,11 +100,15 @@ export function createCadDetector(options: CadDetectorOptions = {}): { score(t: 
   };
 
   const raw = (v: number): number => {
-    if (cad.contexts >= core.maxContexts) {
-      cad = new Cad(core);
+    if (cads[0]!.contexts >= core.maxContexts) {
+      cads = fresh();
       quiet = Math.max(0, Math.round(o.relearn));
     }
-    const s = cad.step(facts(v));
+    let s = 0;
+    for (let j = 0; j < shifts; j++) {
+      const x = cads[j]!.step(facts(v, j));
+      if (x > s) s = x;
+    }
     if (quiet > 0) {
       quiet--;
       return 0;
@@ -104,32 +123,34 @@ export function createCadDetector(options: CadDetectorOptions = {}): { score(t: 
     return out;
   };
 
+  const relearn = (): void => {
+    cads = fresh();
+    for (let i = Math.max(1, n - history + 1); i <= n; i++) {
+      const x = recent[(i - 1) % history]!;
+      for (let j = 0; j < shifts; j++) cads[j]!.step(facts(x, j));
+    }
+  };
+
   return {
     score(_t: number, v: number): number {
       if (!Number.isFinite(v)) return 0;
       n++;
+      recent[(n - 1) % history] = v;
       if (n <= warmup) {
-        buf.push(v);
         if (v < rawLo) rawLo = v;
         if (v > rawHi) rawHi = v;
         if (n === warmup) {
-          rawLo = lo;
-          rawHi = hi;
           setRange();
-          for (const x of buf) rested(raw(x));
-          buf.length = 0;
+          for (let i = 1; i <= n; i++) rested(raw(recent[(i - 1) % history]!));
         }
-        recent[(n - 1) % warmup] = v;
         return 0;
       }
-      recent[(n - 1) % warmup] = v;
       const out = rested(raw(v));
       if (o.regrow && (v < lo || v > hi)) {
         if (v < rawLo) rawLo = v;
         if (v > rawHi) rawHi = v;
         setRange();
-        cad = new Cad(core);
-        for (let i = n - warmup + 1; i <= n; i++) cad.step(facts(recent[(i - 1) % warmup]!));
+        relearn();
       }
       return out;
     },
