@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../core/duration.js';
 import { describeErrorChain, EchoPerfError } from '../core/errors.js';
 import { parseMatchers, formatMatcher, type Matcher } from '../alert/matchers.js';
-import { parseOrUsage, shown, SILENCE_USAGE, usageError } from './usage.js';
+import { agentBaseUrl, parseOrUsage, shown, SILENCE_USAGE, usageError } from './usage.js';
 
 interface Common {
   url: string;
@@ -133,16 +133,8 @@ async function call(c: Common, method: string, path: string, body?: unknown): Pr
   return { status: res.status, body: parsed };
 }
 
-/** The agent's base URL; a missing scheme would otherwise reach fetch as a URL of scheme "127.0.0.1". */
 function baseUrl(raw: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
-    throw usageError(`--url: got ${shown(raw)}; expected an http:// or https:// URL such as http://127.0.0.1:9464`, SILENCE_USAGE);
-  }
-  return url.href.replace(/\/$/, '');
+  const url = agentBaseUrl(raw);
+  if (url === undefined) throw usageError(`--url: got ${shown(raw)}; expected an http:// or https:// URL such as http://127.0.0.1:9464`, SILENCE_USAGE);
+  return url;
 }

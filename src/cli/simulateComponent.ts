@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { canonicalComponent } from '../core/components.js';
 import { describeErrorChain, EchoPerfError } from '../core/errors.js';
 import { componentPayload, prng, type SimComponent } from '../simulate/component.js';
-import { parseOrUsage, shown, SIMULATE_COMPONENT_USAGE, usageError } from './usage.js';
+import { agentBaseUrl, parseOrUsage, shown, SIMULATE_COMPONENT_USAGE, usageError } from './usage.js';
 
 const COMPONENTS = ['dtesn', 'echo_self', 'embodied'];
 
@@ -67,20 +67,11 @@ export async function runSimulateComponent(argv: string[], out: (s: string) => v
   return failures === 0 ? 0 : 1;
 }
 
-/**
- * `{url}/api/v1/push/{name}`. Without a scheme, `127.0.0.1:9464` would reach
- * fetch as a URL of scheme "127.0.0.1" and `localhost:9464` as one of scheme
- * "localhost", failing on every push with a message that does not say why.
- */
+/** `{url}/api/v1/push/{name}`. */
 function pushEndpoint(raw: string, name: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+  const url = agentBaseUrl(raw);
+  if (url === undefined) {
     throw usageError(`--url: got ${shown(raw)}; expected an http:// or https:// URL without ?query or #fragment, e.g. http://127.0.0.1:9464`, SIMULATE_COMPONENT_USAGE);
   }
-  return `${url.href.replace(/\/$/, '')}/api/v1/push/${name}`;
+  return `${url}/api/v1/push/${name}`;
 }

@@ -227,6 +227,23 @@ export function usageError(msg: string, usage = USAGE): EchoPerfError {
   return new EchoPerfError('EP_ERR_CLI_USAGE', `${msg}\n\n${usage}`);
 }
 
+/**
+ * An agent's base URL given with `--url`, without its trailing slash; undefined
+ * unless it is http(s) with no ?query or #fragment. Without a scheme,
+ * `127.0.0.1:9464` would reach fetch as a URL of scheme "127.0.0.1" and fail
+ * on every request with a message that does not say why.
+ */
+export function agentBaseUrl(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') return undefined;
+  return url.href.replace(/\/$/, '');
+}
+
 /** A command-line value as error messages show it: quoted, at most 100 characters. */
 export function shown(value: string): string {
   return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
