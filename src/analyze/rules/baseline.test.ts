@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gauss, rng } from '../../../test/helpers/noise.js';
 import { baselineRuleSchema } from '../../config/rules/baseline.js';
 import { forecastRuleSchema } from '../../config/rules/forecast.js';
 import { createBaselineEvaluator, describeBaseline } from './baseline.js';
@@ -9,21 +10,6 @@ import { createForecastEvaluator } from './forecast.js';
 const T0 = 1_700_000_000_000;
 const ttft: Subject = { metric: 'ttft_ms_p95', labels: { engine: 'vllm' }, display: 'ttft_ms_p95{engine="vllm"}', unit: 'ms' };
 
-/** Deterministic noise (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/** Roughly normal noise: sum of four uniforms, scaled to unit variance. */
-function gauss(r: () => number): number {
-  return (r() + r() + r() + r() - 2) * Math.sqrt(3);
-}
 
 function spec(extra: Record<string, unknown> = {}) {
   return baselineRuleSchema.parse({ kind: 'baseline', metric: 'ttft_ms_p95', ...extra });

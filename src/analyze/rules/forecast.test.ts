@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gauss, rng } from '../../../test/helpers/noise.js';
 import { forecastRuleSchema } from '../../config/rules/forecast.js';
 import type { Subject } from './evaluator.js';
 import { createForecastEvaluator } from './forecast.js';
@@ -10,19 +11,6 @@ const disk: Subject = { metric: 'disk_usage', labels: {}, display: 'disk_usage',
 const kv: Subject = { metric: 'kv_cache_usage', labels: { engine: 'vllm' }, display: 'kv_cache_usage{engine="vllm"}', unit: '%' };
 const METHODS = ['linear', 'holt'] as const;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function gauss(r: () => number): number {
-  return (r() + r() + r() + r() - 2) * Math.sqrt(3);
-}
 
 function spec(extra: Record<string, unknown>) {
   return forecastRuleSchema.parse({ kind: 'forecast', metric: 'disk_usage', ...extra });
