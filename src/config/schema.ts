@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { checkComponentName, COMPONENT_NAME_EXPECTED, COMPONENT_NAME_RE } from '../core/components.js';
 import { rulesSchema } from './rules/index.js';
+import { notifiersSchema } from './notifiers.js';
 
 /** Threshold keys: the metric names alerts carry (seed's PerformanceThresholds, snake_case). */
 export const thresholdKeys = [
@@ -239,8 +240,15 @@ export const configSchema = z.strictObject({
       default_for: finite.min(0).max(86_400).default(60),
       /** seconds a down target's alert keeps firing after it is back (Prometheus `keep_firing_for`): a restart loop is one incident */
       target_keep_firing_for: finite.min(0).max(86_400).default(60),
+      /** the agent's URL as receivers should link to it (notifications' generatorURL, Slack links); default http://<server.host>:<server.port> */
+      external_url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2048).optional(),
     })
     .default({ repeat_interval: 14_400, default_for: 60, target_keep_firing_for: 60 }),
+  /**
+   * where alerts are delivered (webhook, slack, email, alertmanager, command, console, echo_dash); see docs/notifiers.md.
+   * console and echo_dash are on unless listed with enabled: false
+   */
+  notifiers: notifiersSchema.default([]),
   server: z
     .strictObject({
       /** bind address; anything but loopback requires push_token */

@@ -34,6 +34,8 @@ export const ErrorCodes = {
   EP_ERR_STORE_CORRUPT: 'EP_ERR_STORE_CORRUPT',
   /** A replay input (CSV or JSONL series) cannot be read or has a malformed line. */
   EP_ERR_REPLAY_INPUT: 'EP_ERR_REPLAY_INPUT',
+  /** A notification could not be delivered (receiver down, refused, timed out, or answered an error). */
+  EP_ERR_DELIVERY: 'EP_ERR_DELIVERY',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
