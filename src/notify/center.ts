@@ -269,7 +269,7 @@ export class AlertDelivery {
   async close(): Promise<void> {
     for (const x of this._entries ?? []) x.queue.close();
     await Promise.all((this._entries ?? []).map((x) => x.queue.settled()));
-    await Promise.all(this._notifiers.map((n) => n.close?.().catch(() => {})));
+    await Promise.all(this._notifiers.map((n) => (n.close === undefined ? Promise.resolve() : n.close().catch(() => {}))));
     this._outbox?.close();
     this._entries = undefined;
     this._outbox = undefined;
