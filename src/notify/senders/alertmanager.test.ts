@@ -117,6 +117,15 @@ test('alertmanager: the body is rendered at send time, with the configured heade
   assert.equal(ends(second!), new Date(T0 + 90_000 + 240_000).toISOString(), 'a re-send extends the lease from the time it is sent');
 });
 
+test('alertmanager: a large notification goes in batches of 64 alerts, as Prometheus sends them', async (t) => {
+  const peer = await captureServer(t);
+  const alerts = Array.from({ length: 130 }, (_, i) => sampleAlert({ labels: { alertname: 'A', i: String(i) }, fingerprint: String(i) }));
+  await createAlertmanagerNotifier(amConfig(peer.url), { logger: new MemoryLogger() }).send(sampleNotification({ alerts }), AbortSignal.timeout(5000));
+  const sent = peer.requests.map((r) => (JSON.parse(r.body) as PostableAlert[]).map((a) => a.labels['i']));
+  assert.deepEqual(sent.map((b) => b.length), [64, 64, 2]);
+  assert.deepEqual(sent.flat(), alerts.map((_, i) => String(i)));
+});
+
 test('alertmanager: a user and password in the URL go as Basic auth, out of the URL and the target', async (t) => {
   const peer = await captureServer(t);
   const notifier = createAlertmanagerNotifier(amConfig(peer.url.replace('://', '://am%40ops:pa55word@')), { logger: new MemoryLogger() });

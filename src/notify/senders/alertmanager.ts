@@ -27,6 +27,12 @@ export interface AlertmanagerOptions {
 
 /** Prometheus's --rules.alert.resend-delay default (cmd/prometheus/main.go). */
 export const RESEND_DELAY_MS = 60_000;
+/**
+ * Alerts per POST at most, as Prometheus batches them (notifier/notifier.go
+ * maxBatchSize). A retry after a partly sent notification sends all batches
+ * again, which Alertmanager merges into the alerts it holds by label set.
+ */
+export const MAX_BATCH = 64;
 /** Bytes of Alertmanager's answer read at most (its error bodies are one short JSON message). */
 const MAX_ANSWER = 64 * 1024;
 /** Characters of the answer quoted in an error. */
@@ -115,8 +121,8 @@ export function createAlertmanagerNotifier(cfg: AlertmanagerNotifierConfig, ctx:
     target,
     async send(n: Notification, signal: AbortSignal): Promise<void> {
       if (n.alerts.length === 0) return;
-      const body = JSON.stringify(toPostableAlerts(n, clock.now(), evaluationIntervalMs));
-      await post(endpoint, body, headers, signal, what, secrets);
+      const alerts = toPostableAlerts(n, clock.now(), evaluationIntervalMs);
+      for (let i = 0; i < alerts.length; i += MAX_BATCH) await post(endpoint, JSON.stringify(alerts.slice(i, i + MAX_BATCH)), headers, signal, what, secrets);
       ctx.logger.debug(`${what}: notification ${n.id} delivered (${n.alerts.length} alert(s))`);
     },
   };

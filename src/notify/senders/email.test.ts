@@ -154,3 +154,12 @@ test('email: an abort (the attempt timeout) closes the connection of a server th
   while (closed < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(closed, 1, 'the connection was closed');
 });
+
+test('email: require_tls against a server without STARTTLS sends nothing and is not retried', async (t) => {
+  const smtp = await startSmtpPeer(t);
+  const notifier = createEmailNotifier(emailConfig(smtp.port, {}, { require_tls: true }), { logger: new MemoryLogger() });
+  const err = await rejection(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
+  assert.equal(err.retryable, false, err.message);
+  assert.match(err.message, /SMTP 5\d\d/);
+  assert.equal(smtp.messages.length, 0);
+});
