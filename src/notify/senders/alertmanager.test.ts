@@ -7,24 +7,13 @@ import { ManualClock } from '../../core/clock.js';
 import { MemoryLogger } from '../../core/logger.js';
 import { startAlertmanager, type GettableAlert } from '../../../test/helpers/alertmanager.js';
 import { freePort } from '../../../test/helpers/prometheus.js';
-import { sampleAlert, sampleNotification } from '../../../test/helpers/sampleNotification.js';
-import { DeliveryError } from '../notifier.js';
+import { deliveryError, sampleAlert, sampleNotification } from '../../../test/helpers/senders.js';
 import { alertsEndpoint, createAlertmanagerNotifier, toPostableAlerts, type AlertmanagerNotifierConfig, type PostableAlert } from './alertmanager.js';
 
 function amConfig(url: string, over: Record<string, unknown> = {}): AlertmanagerNotifierConfig {
   const cfg = notifierSchema.parse({ type: 'alertmanager', url, ...over });
   assert.equal(cfg.type, 'alertmanager');
   return cfg;
-}
-
-async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof DeliveryError, `a DeliveryError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('send resolved; a DeliveryError was expected');
 }
 
 /** Polls `fn` every 100 ms until it returns a value, for at most 15 s. */
@@ -137,19 +126,19 @@ test('alertmanager: a user and password in the URL go as Basic auth, out of the 
 test('alertmanager: 5xx answers are retryable, other 4xx are not, and secret header values stay out of the error', async (t) => {
   const down = await captureServer(t, { status: 503, answer: '{"message":"overloaded; Bearer hunter2-token"}' });
   const headers = { Authorization: 'Bearer hunter2-token' };
-  const e503 = await rejection(createAlertmanagerNotifier(amConfig(down.url, { headers }), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
+  const e503 = await deliveryError(createAlertmanagerNotifier(amConfig(down.url, { headers }), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(e503.retryable, true);
   assert.match(e503.message, /HTTP 503: \{"message":"overloaded; <secret>"\}/);
   assert.ok(!e503.message.includes('hunter2'));
   const bad = await captureServer(t, { status: 422, answer: 'nope' });
-  const e422 = await rejection(createAlertmanagerNotifier(amConfig(bad.url), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
+  const e422 = await deliveryError(createAlertmanagerNotifier(amConfig(bad.url), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(e422.retryable, false);
   assert.match(e422.message, /HTTP 422: nope/);
 });
 
 test('alertmanager: an Alertmanager that never answers is given up on when the signal aborts, retryable', async (t) => {
   const peer = await captureServer(t, { status: 200, hang: true });
-  const err = await rejection(createAlertmanagerNotifier(amConfig(peer.url), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(300)));
+  const err = await deliveryError(createAlertmanagerNotifier(amConfig(peer.url), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(300)));
   assert.equal(err.retryable, true);
   assert.match(err.message, /: timed out$/);
 });
@@ -158,7 +147,7 @@ test('alertmanager: no Alertmanager listening is retryable, with a redacted targ
   const port = await freePort();
   const notifier = createAlertmanagerNotifier(amConfig(`http://user:pa55word@127.0.0.1:${port}/?token=abc123`), { logger: new MemoryLogger() });
   assert.equal(notifier.target, `http://<secret>@127.0.0.1:${port}/api/v2/alerts?token=<secret>`);
-  const err = await rejection(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
+  const err = await deliveryError(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(err.retryable, true);
   assert.ok(!/pa55word|abc123/.test(err.message), err.message);
   assert.match(err.message, /ECONNREFUSED/);
@@ -194,16 +183,16 @@ test('alertmanager (real prometheus-alertmanager): a body it refuses and a wrong
   const am = await startAlertmanager(t);
   if (am === undefined) return;
   const badLabel = sampleNotification({ alerts: [sampleAlert({ labels: { alertname: 'X', 'not-a-label-name': 'v' } })] });
-  const e400 = await rejection(createAlertmanagerNotifier(amConfig(am.url), { logger: new MemoryLogger() }).send(badLabel, AbortSignal.timeout(5000)));
+  const e400 = await deliveryError(createAlertmanagerNotifier(amConfig(am.url), { logger: new MemoryLogger() }).send(badLabel, AbortSignal.timeout(5000)));
   assert.equal(e400.retryable, false);
   assert.match(e400.message, /HTTP 400: .*invalid label set.*not-a-label-name/);
 
-  const e404 = await rejection(createAlertmanagerNotifier(amConfig(`${am.url}/no/such/prefix`), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
+  const e404 = await deliveryError(createAlertmanagerNotifier(amConfig(`${am.url}/no/such/prefix`), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(e404.retryable, false);
   assert.match(e404.message, /HTTP 404/);
   assert.match(e404.message, /\/no\/such\/prefix\/api\/v2\/alerts/);
 
   await am.stop();
-  const eDown = await rejection(createAlertmanagerNotifier(amConfig(am.url), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
+  const eDown = await deliveryError(createAlertmanagerNotifier(amConfig(am.url), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(eDown.retryable, true);
 });

@@ -4,9 +4,8 @@ import { test } from 'node:test';
 import { notifierSchema } from '../../config/notifiers.js';
 import { MemoryLogger } from '../../core/logger.js';
 import { freePort } from '../../../test/helpers/prometheus.js';
-import { sampleAlert, sampleNotification } from '../../../test/helpers/sampleNotification.js';
+import { deliveryError, sampleAlert, sampleNotification } from '../../../test/helpers/senders.js';
 import { startSmtpPeer } from '../../../test/helpers/smtp.js';
-import { DeliveryError } from '../notifier.js';
 import { createEmailNotifier, type EmailNotifierConfig } from './email.js';
 
 const PASSWORD = 's3cr3t-Pa55word';
@@ -15,16 +14,6 @@ function emailConfig(port: number, over: Record<string, unknown> = {}, smtp: Rec
   const cfg = notifierSchema.parse({ type: 'email', to: ['oncall@example.org', 'lead@example.org'], from: 'echo-perf@example.org', smtp: { host: '127.0.0.1', port, ...smtp }, ...over });
   assert.equal(cfg.type, 'email');
   return cfg;
-}
-
-async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof DeliveryError, `a DeliveryError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('send resolved; a DeliveryError was expected');
 }
 
 test('email: the schema sends only CRITICAL alerts unless told otherwise', () => {
@@ -96,7 +85,7 @@ test('email: alert text is escaped in the HTML part and cannot add headers throu
 test('email: a 550 rejection is permanent and names the reply code', async (t) => {
   const smtp = await startSmtpPeer(t, { reject: { code: 550, message: 'Mailbox unavailable' } });
   const notifier = createEmailNotifier(emailConfig(smtp.port), { logger: new MemoryLogger() });
-  const err = await rejection(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
+  const err = await deliveryError(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(err.retryable, false);
   assert.equal(err.code, 'EP_ERR_DELIVERY');
   assert.match(err.message, /SMTP 550/);
@@ -106,7 +95,7 @@ test('email: a 550 rejection is permanent and names the reply code', async (t) =
 test('email: a 451 reply is transient and retryable', async (t) => {
   const smtp = await startSmtpPeer(t, { reject: { code: 451, message: 'Try again later' } });
   const notifier = createEmailNotifier(emailConfig(smtp.port), { logger: new MemoryLogger() });
-  const err = await rejection(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
+  const err = await deliveryError(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(err.retryable, true);
   assert.match(err.message, /SMTP 451/);
 });
@@ -115,7 +104,7 @@ test('email: a wrong password is a permanent 535 and the password appears nowher
   const smtp = await startSmtpPeer(t, { users: { alerts: 'the-right-one' } });
   const logger = new MemoryLogger();
   const notifier = createEmailNotifier(emailConfig(smtp.port, {}, { username: 'alerts', password: PASSWORD }), { logger });
-  const err = await rejection(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
+  const err = await deliveryError(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.deepEqual(smtp.logins, [{ user: 'alerts', ok: false }]);
   assert.equal(err.retryable, false);
   assert.match(err.message, /SMTP 535/);
@@ -126,7 +115,7 @@ test('email: a wrong password is a permanent 535 and the password appears nowher
 test('email: no server listening is retryable, and neither error nor target shows the password', async () => {
   const port = await freePort();
   const notifier = createEmailNotifier(emailConfig(port, {}, { username: 'alerts', password: PASSWORD }), { logger: new MemoryLogger() });
-  const err = await rejection(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
+  const err = await deliveryError(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(err.retryable, true);
   assert.match(err.message, new RegExp(`smtp://127\\.0\\.0\\.1:${port}`));
   assert.ok(!err.message.includes(PASSWORD) && !notifier.target.includes(PASSWORD));
@@ -147,7 +136,7 @@ test('email: an abort (the attempt timeout) closes the connection of a server th
   const port = (silent.address() as { port: number }).port;
   // The notifier's own SMTP timeouts (10 s default) are far off: only the signal can end this.
   const notifier = createEmailNotifier(emailConfig(port), { logger: new MemoryLogger() });
-  const err = await rejection(notifier.send(sampleNotification(), AbortSignal.timeout(300)));
+  const err = await deliveryError(notifier.send(sampleNotification(), AbortSignal.timeout(300)));
   assert.equal(err.retryable, true);
   assert.match(err.message, /: timed out$/);
   const deadline = Date.now() + 3000;
@@ -158,7 +147,7 @@ test('email: an abort (the attempt timeout) closes the connection of a server th
 test('email: require_tls against a server without STARTTLS sends nothing and is not retried', async (t) => {
   const smtp = await startSmtpPeer(t);
   const notifier = createEmailNotifier(emailConfig(smtp.port, {}, { require_tls: true }), { logger: new MemoryLogger() });
-  const err = await rejection(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
+  const err = await deliveryError(notifier.send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(err.retryable, false, err.message);
   assert.match(err.message, /SMTP 5\d\d/);
   assert.equal(smtp.messages.length, 0);

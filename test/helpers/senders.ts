@@ -1,5 +1,18 @@
-/** A notification as the outbox hands one to a notifier, for tests of the senders. */
+/** For tests of the senders: a notification as the outbox hands one to a notifier, and the DeliveryError a failed send throws. */
+import assert from 'node:assert/strict';
 import type { Notification, NotificationAlert } from '../../src/notify/notification.js';
+import { DeliveryError } from '../../src/notify/notifier.js';
+
+/** The DeliveryError `p` rejects with; fails the test if it resolves or throws anything else. */
+export async function deliveryError(p: Promise<unknown>): Promise<DeliveryError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof DeliveryError, `a DeliveryError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('send resolved; a DeliveryError was expected');
+}
 
 export function sampleAlert(over: Partial<NotificationAlert> = {}): NotificationAlert {
   return {
