@@ -39,9 +39,10 @@ export async function postJson(url: string, body: string, headers: Headers | Rec
     throw new DeliveryError(scrubSecrets(`${where}: headers: ${e instanceof Error ? e.message : String(e)}; expected names and values of visible Latin-1 characters`, secrets), false, { cause: e });
   }
   if (!h.has('content-type')) h.set('content-type', 'application/json');
+  const target = withoutUserinfo(url, h, secrets);
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', body, headers: h, redirect: 'manual', signal });
+    res = await fetch(target, { method: 'POST', body, headers: h, redirect: 'manual', signal });
   } catch (e) {
     throw new DeliveryError(scrubSecrets(`${where}: ${signal.aborted ? 'timed out' : describeNetworkError(e)}`, secrets), true, { cause: e });
   }
@@ -61,6 +62,35 @@ export async function postJson(url: string, body: string, headers: Headers | Rec
   }
   if (answer !== '') msg += `: ${escapeControl(answer.slice(0, ANSWER_EXCERPT_CHARS))}${answer.length > ANSWER_EXCERPT_CHARS ? '…' : ''}`;
   throw new DeliveryError(scrubSecrets(msg, secrets), retryableStatus(res.status));
+}
+
+/**
+ * fetch refuses a URL with `user:pass@`; like Go's HTTP client (so like
+ * Alertmanager), such a URL sends them as basic auth instead, unless an
+ * Authorization header is set. The encoded credentials join `secrets`.
+ */
+function withoutUserinfo(url: string, h: Headers, secrets: string[]): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (u.username === '' && u.password === '') return url;
+  const encoded = Buffer.from(`${decodeLoose(u.username)}:${decodeLoose(u.password)}`, 'utf8').toString('base64');
+  secrets.push(encoded);
+  if (!h.has('authorization')) h.set('authorization', `Basic ${encoded}`);
+  u.username = '';
+  u.password = '';
+  return u.href;
+}
+
+function decodeLoose(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** The answer's first bytes as text; reading stops at MAX_ANSWER_BYTES and cancels the rest. */
