@@ -7,7 +7,7 @@ import { notifierSchema } from '../../config/notifiers.js';
 import { ManualClock } from '../../core/clock.js';
 import { MemoryLogger } from '../../core/logger.js';
 import { DeliveryError } from '../notifier.js';
-import { ZERO_TIME } from '../notification.js';
+import { ZERO_TIME, type WebhookPayload } from '../notification.js';
 import { createWebhookNotifier, type WebhookConfig } from './webhook.js';
 
 function config(over: Record<string, unknown>): WebhookConfig {
@@ -79,7 +79,7 @@ test('max_alerts cuts the alerts and counts the rest in truncatedAlerts', async 
   const r = await startReceiver(t);
   const alerts = Array.from({ length: 5 }, (_, i) => alertOf({ fingerprint: `f${i}` }));
   await createWebhookNotifier(config({ url: r.url, max_alerts: 2 }), { logger: new MemoryLogger() }).send(notificationOf({ alerts }), signal());
-  const p = JSON.parse(r.requests[0]!.body);
+  const p = JSON.parse(r.requests[0]!.body) as WebhookPayload;
   assert.deepEqual(
     p.alerts.map((a: { fingerprint: string }) => a.fingerprint),
     ['f0', 'f1'],
