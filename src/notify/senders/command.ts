@@ -47,11 +47,13 @@ class Capture {
 }
 
 function environment(extra: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  // Null prototype: a configured name like __proto__ stays a plain (if odd) variable.
+  const env = Object.create(null) as NodeJS.ProcessEnv;
   // Only PATH and HOME are passed on: the agent's own environment may hold credentials.
   if (process.env['PATH'] !== undefined) env['PATH'] = process.env['PATH'];
   if (process.env['HOME'] !== undefined) env['HOME'] = process.env['HOME'];
-  return Object.assign(env, extra);
+  for (const [k, v] of Object.entries(extra ?? {})) env[k] = v;
+  return env;
 }
 
 export function createCommandNotifier(cfg: CommandConfig, ctx: SenderContext): Notifier {

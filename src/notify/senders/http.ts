@@ -55,7 +55,7 @@ export async function postJson(url: string, body: string, headers: Headers | Rec
     answer = signal.aborted ? '(answer cut off: timed out)' : `(answer cut off: ${describeNetworkError(e)})`;
   }
   if (res.ok) return;
-  let msg = `${where}: HTTP ${res.status}${res.statusText === '' ? '' : ` ${res.statusText}`}`;
+  let msg = `${where}: HTTP ${res.status}${res.statusText === '' ? '' : ` ${escapeControl(res.statusText.slice(0, 100))}`}`;
   if (res.status >= 300 && res.status < 400) {
     const location = res.headers.get('location');
     msg += `: redirect${location === null ? '' : ` to ${redactUrl(location)}`} not followed (configure the final URL)`;

@@ -53,7 +53,8 @@ export function createWebhookNotifier(cfg: WebhookConfig, ctx: SenderContext): N
     target,
     async send(n: Notification, signal: AbortSignal): Promise<void> {
       const body = JSON.stringify(toWebhookPayload(n, cfg.max_alerts));
-      const headers: Record<string, string> = { 'user-agent': userAgent() };
+      const headers = Object.create(null) as Record<string, string>;
+      headers['user-agent'] = userAgent();
       for (const [k, v] of Object.entries(configured)) headers[k.toLowerCase()] = v;
       // Set after the configured ones: the body's type, its id and its signature are ours to say.
       headers['content-type'] = 'application/json';
