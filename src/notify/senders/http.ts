@@ -1,0 +1,159 @@
+/**
+ * @module notify/senders/http
+ * One POST of a notification, shared by the HTTP notifiers (webhook, slack,
+ * alertmanager). One attempt only: retrying is the outbox's job, so this says
+ * whether a retry may help. Node's global fetch keeps connections alive
+ * between notifications.
+ */
+import { readFileSync } from 'node:fs';
+import { redactUrl, scrubSecrets, urlSecrets } from '../../core/redact.js';
+import { DeliveryError, retryableStatus } from '../notifier.js';
+
+/** Bytes of an answer read at most; the rest is cancelled, so a receiver cannot stall or flood us. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+/** Characters of the answer quoted in an error. */
+const ANSWER_EXCERPT_CHARS = 200;
+
+export interface PostOptions {
+  /** The URL as errors show it; default `redactUrl(url)`. */
+  shownUrl?: string;
+  /** Strings scrubbed from every message (the URL's own secrets are added). */
+  secrets?: readonly string[];
+}
+
+/**
+ * POSTs `body` as JSON and resolves when the receiver answered 2xx. Throws
+ * DeliveryError: retryable on 408, 429, 5xx, a network error or an abort; not
+ * on other statuses, a 3xx included (a redirect is not followed, so a moved
+ * receiver is fixed in the config rather than chased).
+ * @example await postJson('http://127.0.0.1:9/hook', '{}', {}, AbortSignal.timeout(10_000), 'webhook notifier "ops"')
+ */
+export async function postJson(url: string, body: string, headers: Headers | Record<string, string>, signal: AbortSignal, what: string, opts: PostOptions = {}): Promise<void> {
+  const secrets = [...urlSecrets(url), ...(opts.secrets ?? [])];
+  const where = `${what}: POST ${opts.shownUrl ?? redactUrl(url)}`;
+  let h: Headers;
+  try {
+    h = new Headers(headers);
+  } catch (e) {
+    // A header value outside Latin-1 passes the config schema but not fetch; no retry will fix it.
+    throw new DeliveryError(scrubSecrets(`${where}: headers: ${e instanceof Error ? e.message : String(e)}; expected names and values of visible Latin-1 characters`, secrets), false, { cause: e });
+  }
+  if (!h.has('content-type')) h.set('content-type', 'application/json');
+  const target = withoutUserinfo(url, h, secrets);
+  let res: Response;
+  try {
+    res = await fetch(target, { method: 'POST', body, headers: h, redirect: 'manual', signal });
+  } catch (e) {
+    throw new DeliveryError(scrubSecrets(`${where}: ${signal.aborted ? 'timed out' : describeNetworkError(e)}`, secrets), true, { cause: e });
+  }
+  let answer: string;
+  try {
+    answer = await readAnswer(res);
+  } catch (e) {
+    // The status is in: a 2xx was delivered even if the rest of the answer is lost.
+    if (res.ok) return;
+    answer = signal.aborted ? '(answer cut off: timed out)' : `(answer cut off: ${describeNetworkError(e)})`;
+  }
+  if (res.ok) return;
+  let msg = `${where}: HTTP ${res.status}${res.statusText === '' ? '' : ` ${escapeControl(res.statusText.slice(0, 100))}`}`;
+  if (res.status >= 300 && res.status < 400) {
+    const location = res.headers.get('location');
+    msg += `: redirect${location === null ? '' : ` to ${redactUrl(location)}`} not followed (configure the final URL)`;
+  }
+  if (answer !== '') msg += `: ${escapeControl(answer.slice(0, ANSWER_EXCERPT_CHARS))}${answer.length > ANSWER_EXCERPT_CHARS ? '…' : ''}`;
+  throw new DeliveryError(scrubSecrets(msg, secrets), retryableStatus(res.status));
+}
+
+/**
+ * fetch refuses a URL with `user:pass@`; like Go's HTTP client (so like
+ * Alertmanager), such a URL sends them as basic auth instead, unless an
+ * Authorization header is set. The encoded credentials join `secrets`.
+ */
+function withoutUserinfo(url: string, h: Headers, secrets: string[]): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (u.username === '' && u.password === '') return url;
+  const encoded = Buffer.from(`${decodeLoose(u.username)}:${decodeLoose(u.password)}`, 'utf8').toString('base64');
+  secrets.push(encoded);
+  if (!h.has('authorization')) h.set('authorization', `Basic ${encoded}`);
+  u.username = '';
+  u.password = '';
+  return u.href;
+}
+
+function decodeLoose(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The answer's first bytes as text; reading stops at MAX_ANSWER_BYTES and cancels the rest. */
+async function readAnswer(res: Response): Promise<string> {
+  if (res.body === null) return '';
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    while (bytes < MAX_ANSWER_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const room = MAX_ANSWER_BYTES - bytes;
+      chunks.push(value.byteLength > room ? value.subarray(0, room) : value);
+      bytes += value.byteLength;
+    }
+  } finally {
+    if (bytes >= MAX_ANSWER_BYTES) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Control characters (C0, DEL, C1, and the Unicode line and paragraph
+ * separators) as escapes, so a receiver's answer cannot forge log lines.
+ */
+export function escapeControl(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** fetch says "fetch failed" and puts the reason (ECONNREFUSED, a TLS error) in `cause`. */
+function describeNetworkError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const c = e.cause;
+  if (c instanceof Error) {
+    const code = (c as { code?: unknown }).code;
+    return `${e.message}: ${c.message}${typeof code === 'string' && !c.message.includes(code) ? ` (${code})` : ''}`;
+  }
+  return e.message;
+}
+
+let version: string | undefined;
+/**
+ * `echo-perf/<version>`, the version read from the package's package.json at
+ * run time (src/notify/senders and dist/notify/senders both sit three levels
+ * below it), as `echo-perf --version` reads it.
+ */
+export function userAgent(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+      version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
+    } catch {
+      // An embedder's bundle may lack package.json; the header is informative only.
+      version = 'unknown';
+    }
+  }
+  return `echo-perf/${version}`;
+}
