@@ -14,6 +14,7 @@ import { runConfigCheck, runConfigSchema } from './configCmd.js';
 import { runDemo } from './demo.js';
 import { runQuery } from './query.js';
 import { runSilence } from './silence.js';
+import { runNotify } from './notify.js';
 import { runReplay } from './replay.js';
 import { runRules } from './rules.js';
 import { runStart } from './start.js';
@@ -32,7 +33,7 @@ function parsePort(v: string | undefined): number | undefined {
 /** The command path (`config check`) and the arguments after it. */
 function commandPath(argv: readonly string[]): [string, string[]] {
   const [cmd = '', sub, ...more] = argv;
-  if ((cmd === 'config' || cmd === 'simulate') && sub !== undefined && COMMAND_USAGE.has(`${cmd} ${sub}`)) return [`${cmd} ${sub}`, more];
+  if ((cmd === 'config' || cmd === 'simulate' || cmd === 'notify') && sub !== undefined && COMMAND_USAGE.has(`${cmd} ${sub}`)) return [`${cmd} ${sub}`, more];
   return [cmd, argv.slice(1)];
 }
 
@@ -104,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
       return runQuery(rest, out);
     case 'silence':
       return runSilence(rest, out);
+    case 'notify':
+      return runNotify(rest, out);
     case 'rules':
       return runRules(rest, out);
     case 'replay': {

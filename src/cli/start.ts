@@ -3,6 +3,7 @@ import { EchoPerfError } from '../core/errors.js';
 import { createStreamLogger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/net.js';
 import { formatAlertLine } from '../notify/console.js';
+import { routedLocal } from '../notify/local.js';
 import { IntegratedPerformanceSystem } from '../monitor/integrated.js';
 import { formatStatusLine } from './statusLine.js';
 import { shown, START_USAGE, usageError } from './usage.js';
@@ -40,10 +41,11 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
     if (tty && statusShown) out.write('\r\x1b[2K');
     statusShown = false;
   };
-  monitor.registerAlertHandler((a) => {
+  const onAlert = routedLocal(monitor.config.notifiers, 'console', (a) => {
     clearStatus();
     out.write(formatAlertLine(a) + '\n');
   });
+  if (onAlert !== undefined) monitor.registerAlertHandler(onAlert);
   let n = 0;
   monitor.onTick((snap) => {
     // Not a terminal: one line every 10 ticks, not a flood (and no work for the other nine).

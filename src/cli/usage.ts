@@ -37,6 +37,8 @@ commands:
   replay [--config FILE] [--metric NAME] [--out EVENTS.jsonl] [--scores DIR [--detector D]] INPUT...
                           feed recorded series (CSV timestamp,value or JSONL samples) through the
                           analysis at full speed; write alert events and/or per-row anomaly scores
+  notify test [--config FILE] [--notifier NAME]
+                          send a test alert through the configured notifiers and report each result
   help [COMMAND]          this text, or a command's usage
 `;
 
@@ -63,6 +65,21 @@ only once the silence ends (if it still fires then).
 
 Exit 0 done; 1 the agent refused (the reason is printed); 2 bad arguments or
 the agent cannot be reached.
+`;
+
+export const NOTIFY_USAGE = `usage: echo-perf notify test [--config FILE] [--notifier NAME] [--format table|json]
+
+Sends a test notification through the remote notifiers of the config
+(webhook, slack, email, alertmanager, command), straight to each receiver,
+and reports how each went. The notification says it is a test.
+
+  -c, --config FILE     the config file naming the notifiers
+  -n, --notifier NAME   only this notifier
+      --format F        table (default) or json
+  -h, --help            this text
+
+Exit 0 every notifier delivered; 1 one or more failed (the reason is printed);
+2 bad arguments, a bad config, or no notifier configured.
 `;
 
 export const REPLAY_USAGE = `usage: echo-perf replay [--config FILE] [--metric NAME] [--out EVENTS.jsonl] [--scores DIR [--detector D]] INPUT...
@@ -212,6 +229,7 @@ export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['query', QUERY_USAGE],
   ['silence', SILENCE_USAGE],
   ['replay', REPLAY_USAGE],
+  ['notify test', NOTIFY_USAGE],
   ['rules', RULES_USAGE],
   ['help', HELP_USAGE],
 ]);

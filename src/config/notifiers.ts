@@ -49,8 +49,9 @@ interface Defaults {
   group_interval: number;
   repeat_interval: number;
   min_severity: 'info' | 'warning' | 'critical';
+  group_by: string[];
 }
-const AM_DEFAULTS: Defaults = { group_wait: 30, group_interval: 300, repeat_interval: 14_400, min_severity: 'info' };
+const AM_DEFAULTS: Defaults = { group_wait: 30, group_interval: 300, repeat_interval: 14_400, min_severity: 'info', group_by: ['component'] };
 
 /** The route, grouping and delivery fields every remote notifier has; `d` gives the type's defaults. */
 function remote(d: Defaults) {
@@ -65,7 +66,7 @@ function remote(d: Defaults) {
     /** label → regex the whole value must match */
     match_re: z.record(labelName, labelRegex).optional(),
     /** labels whose values form one group (one notification); [] puts every alert in one group */
-    group_by: z.array(labelName).max(16).default(['component']),
+    group_by: z.array(labelName).max(16).default(d.group_by),
     /** seconds before the first notification of a new group (a flap shorter than this is never sent) */
     group_wait: seconds.default(d.group_wait),
     /** seconds between notifications of a group that changed */
@@ -124,8 +125,9 @@ const email = z.strictObject({
 
 const alertmanager = z.strictObject({
   type: z.literal('alertmanager'),
-  // Prometheus's sending: every alert at once, re-sent every resend-delay (1 min) while firing.
-  ...remote({ group_wait: 0, group_interval: 60, repeat_interval: 60, min_severity: 'info' }),
+  // Prometheus's sending (cmd/prometheus/main.go, rules/alerting.go): changes at once, every alert
+  // re-sent every resend-delay (1 min) while firing, so Alertmanager never sees a live alert expire.
+  ...remote({ group_wait: 0, group_interval: 0, repeat_interval: 60, min_severity: 'info', group_by: [] }),
   /** the Alertmanager's base URL; alerts go to <url>/api/v2/alerts */
   url: httpUrl,
   headers: headers.optional(),

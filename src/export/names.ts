@@ -198,6 +198,11 @@ const SELF: readonly Row[] = [
   ['echo_perf_rule_series_skipped_total', 'rule_series_skipped_total', 'counter', 'Times a series got no evaluator because the per-rule or the total bound was reached (each evaluation that refuses it counts).'],
   ['echo_perf_alert_handler_errors_total', 'alert_handler_errors_total', 'counter', 'Alert handler calls that threw or timed out.'],
   ['echo_perf_alert_events_dropped_total', 'alert_events_dropped_total', 'counter', "Alert events dropped because a handler's backlog was full."],
+  ['echo_perf_notifications_sent_total', 'notifications_sent_total', 'counter', 'Notifications a remote notifier delivered (its receiver answered success).'],
+  ['echo_perf_notifications_failed_total', 'notifications_failed_total', 'counter', 'Notifications given up: refused for good (4xx), older than retry.max_age, or dropped past max_queue.'],
+  ['echo_perf_notification_retries_total', 'notification_retries_total', 'counter', 'Delivery attempts that failed and will be tried again.'],
+  ['echo_perf_notification_queue_length', 'notification_queue_length', 'gauge', "Notifications waiting in the notifier's outbox."],
+  ['echo_perf_notification_oldest_pending_seconds', 'notification_oldest_pending_seconds', 'gauge', "Age of the oldest notification waiting in the notifier's outbox (0 when none waits)."],
 ];
 
 /** Per scrape target and engine (label `target` = its configured name). */

@@ -13,6 +13,7 @@ import type { SeriesStore } from '../store/series.js';
 import type { AlertLog } from '../alert/log.js';
 import type { RuleEngine } from '../analyze/rules/engine.js';
 import type { SeriesRuleKind } from '../analyze/rules/kinds.js';
+import type { AlertDelivery } from '../notify/center.js';
 import type { AlertDispatcher } from '../notify/dispatch.js';
 import { targetHealthSamples } from '../export/fromStore.js';
 import type { PushedComponents } from './pushIngest.js';
@@ -28,6 +29,8 @@ export interface StateParts {
   readonly store: SeriesStore;
   readonly alerts: AlertLog;
   readonly dispatcher: AlertDispatcher;
+  /** The remote notifiers (webhook, slack, email, alertmanager, command). */
+  readonly delivery: AlertDelivery;
   readonly pipeline: { readonly rules: RuleEngine };
   /** The persistent tier, when this monitor keeps history on disk. */
   readonly storage: MonitorStorage | undefined;
@@ -68,6 +71,7 @@ export function selfSamples(p: StateParts, at: number): Sample[] {
     ...ruleSamples(p.pipeline.rules, at),
     g('echo_perf_alert_handler_errors_total', p.dispatcher.errorsTotal),
     g('echo_perf_alert_events_dropped_total', p.dispatcher.droppedTotal),
+    ...p.delivery.selfSamples(at),
     ...(p.storage?.selfSamples(at) ?? []),
   ];
 }

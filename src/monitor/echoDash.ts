@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { AlertSeverity } from '../core/severity.js';
 import { EchoDashWriter } from '../notify/echoDash/index.js';
+import { routedLocal } from '../notify/local.js';
 import type { UnifiedPerformanceMonitor } from './unifiedMonitor.js';
 
 export function attachEchoDash(monitor: UnifiedPerformanceMonitor, clock: Clock, logger: Logger): EchoDashWriter | undefined {
@@ -34,12 +35,23 @@ export function attachEchoDash(monitor: UnifiedPerformanceMonitor, clock: Clock,
       }),
     onRecovery: () => monitor.clearCondition('echo_dash'),
   });
-  monitor.registerAlertHandler((alert) => {
+  const handler = routedLocal(monitor.config.notifiers, 'echo_dash', (alert) => {
     logger.info(writer.logLine(alert));
     writer.writeAlert(alert);
   });
+  if (handler !== undefined) monitor.registerAlertHandler(handler);
   monitor.onTick((snapshot) => {
-    writer.writeDashboard(snapshot, monitor.firingAlerts());
+    writer.writeDashboard(snapshot, monitor.firingAlerts(), { monitoring: { status: 'running' } });
   });
   return writer;
+}
+
+/**
+ * The last dashboard of a run: marked stopped, with no alert shown as firing —
+ * nothing watches them any more, and a reader must not take a stale
+ * "firing" for a live one. The count at the stop is kept for the record.
+ */
+export function markEchoDashStopped(writer: EchoDashWriter, monitor: UnifiedPerformanceMonitor, clock: Clock): void {
+  const firing = monitor.firingAlerts().length;
+  writer.writeDashboard(monitor.getCurrentMetrics(), [], { monitoring: { status: 'stopped', stopped_at: clock.now() / 1000, alerts_firing_at_stop: firing } });
 }

@@ -11,7 +11,8 @@ import { createStreamLogger, type Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/net.js';
 import { buildDashboard } from '../notify/echoDash/index.js';
 import { createServer, type EchoPerfServer, type ServerAddress } from '../server/index.js';
-import { attachEchoDash } from './echoDash.js';
+import { attachEchoDash, markEchoDashStopped } from './echoDash.js';
+import type { EchoDashWriter } from '../notify/echoDash/index.js';
 import { createDefaultMonitor } from './factory.js';
 import { monitorView } from './monitorView.js';
 import { addPushRoute } from './pushRoute.js';
@@ -42,6 +43,7 @@ export class IntegratedPerformanceSystem {
   readonly monitor: UnifiedPerformanceMonitor;
   private readonly _logger: Logger;
   private readonly _server: EchoPerfServer | undefined;
+  private readonly _echoDash: EchoDashWriter | undefined;
   private _address: ServerAddress | undefined;
   private _startedAt: number | undefined;
   /** Set when `listen.host` asks for a bind beyond loopback that the config gives no token for. */
@@ -50,7 +52,7 @@ export class IntegratedPerformanceSystem {
   constructor(options: IntegratedOptions = {}) {
     this.monitor = options.consoleAlerts === false ? new UnifiedPerformanceMonitor(options) : createDefaultMonitor(options);
     this._logger = options.logger ?? createStreamLogger(this.monitor.config.log_level, undefined, 'performance_integration');
-    attachEchoDash(this.monitor, this.monitor.clock, this._logger);
+    this._echoDash = attachEchoDash(this.monitor, this.monitor.clock, this._logger);
     if (options.serve !== false) {
       const sc = this.monitor.config.server;
       const host = options.listen?.host ?? sc.host;
@@ -85,6 +87,8 @@ export class IntegratedPerformanceSystem {
     if (this._server !== undefined && this._address === undefined) {
       try {
         this._address = await this._server.listen();
+        // Links in notifications point where the server really listens (port 0 picks one), unless the config names the URL.
+        if (this.monitor.config.alerting.external_url === undefined) this.monitor.externalURL = this._address.url;
         this._logger.info(`serving ${this._address.url}/metrics and ${this._address.url}/api/v1/push/{component}`);
       } catch (e) {
         this._logger.error(`cannot serve: ${e instanceof Error ? e.message : String(e)}`);
@@ -99,6 +103,7 @@ export class IntegratedPerformanceSystem {
     await this._server?.close();
     this._address = undefined;
     await this.monitor.flushAlerts();
+    if (this._echoDash !== undefined && this._startedAt !== undefined) markEchoDashStopped(this._echoDash, this.monitor, this.monitor.clock);
     await this.monitor.close();
   }
 

@@ -19,7 +19,9 @@ import { Pipeline } from '../analyze/pipeline.js';
 import { SnapshotHistory } from '../analyze/snapshot/history.js';
 import type { PerformanceThresholds } from '../analyze/thresholds.js';
 import { AlertLog } from '../alert/log.js';
+import { AlertDelivery } from '../notify/center.js';
 import { AlertDispatcher } from '../notify/dispatch.js';
+import { createNotifier } from '../notify/senders/index.js';
 import type { StateParts } from './currentState.js';
 import { PushedComponents } from './pushIngest.js';
 import { scrapeSpecs, seriesCapacity } from './scrapeSpecs.js';
@@ -38,6 +40,8 @@ export interface Live {
   thresholds(): PerformanceThresholds;
   conditions(): Iterable<Finding>;
   tick(at: number, current: () => boolean): Promise<boolean>;
+  /** The agent's URL for links in notifications. */
+  externalURL(): string;
 }
 
 export interface Parts extends StateParts {
@@ -88,6 +92,7 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
     targets: () => scrapes.statuses(),
     alerts: new AlertLog(c.max_alerts_history, logger, { repeatIntervalMs: c.alerting.repeat_interval * 1000 }),
     dispatcher: new AlertDispatcher(logger),
+    delivery: new AlertDelivery(c.notifiers, { clock, logger, externalURL: () => live.externalURL(), createNotifier }),
     push: new PushedComponents(c, () => live.intervalMs()),
     loop: new TickLoop({ clock, intervalMs: () => live.intervalMs(), tick: (at, current) => live.tick(at, current), busy: () => runner.inFlight() }),
     evictAfterMs: Math.max(STALE_MS, ...specs.map((s) => 2 * s.intervalMs)),

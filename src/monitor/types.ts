@@ -1,4 +1,5 @@
 /** @module monitor/types  The shapes the monitor's API takes and returns. */
+import type { NotifierStatus } from '../notify/center.js';
 import type { RulesStatus } from './rulesStatus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -61,6 +62,8 @@ export interface PerformanceSummary {
   llm?: ServingStatus;
   /** The per-series rules: counts, what each baseline learnt, pending alerts (bounded lists). */
   rules: RulesStatus;
+  /** With remote notifiers configured: each one's target, outbox queue, sent / failed / retried and last error. */
+  notifiers?: NotifierStatus[];
 }
 
 /** A component's state as the integrated system reports it. */

@@ -28,6 +28,7 @@ import type { PerformanceAlert } from '../alert/alert.js';
 import type { RestoreResult } from '../alert/log.js';
 import { Silences } from '../alert/silences.js';
 import { Suppressor, type SuppressionStatus } from '../alert/suppress.js';
+import type { NotifierStatus, TestResult } from '../notify/center.js';
 import type { AlertGroupHandler, AlertHandler } from '../notify/dispatch.js';
 import { currentSamples, selfSamples } from './currentState.js';
 import { STALE_MS, wireParts, type Parts } from './parts.js';
@@ -70,6 +71,11 @@ export class UnifiedPerformanceMonitor {
   /** Conditions raised by integrations (e.g. an unwritable echo.dash dir), evaluated every tick until cleared. */
   private readonly _conditions = new Map<string, Finding>();
   private _interval: number;
+  /**
+   * The agent's URL as notifications link to it: config `alerting.external_url`,
+   * else where the server listens (the integrated system sets it), else the configured address.
+   */
+  externalURL: string;
 
   constructor(options: MonitorOptions = {}) {
     this.config =
@@ -78,6 +84,7 @@ export class UnifiedPerformanceMonitor {
     this._clock = options.clock ?? new SystemClock();
     this._logger = options.logger ?? createStreamLogger(c.log_level, undefined, 'performance_monitor');
     this._interval = c.monitoring_interval;
+    this.externalURL = c.alerting.external_url?.replace(/\/+$/, '') ?? `http://${c.server.host.includes(':') ? `[${c.server.host}]` : c.server.host}:${c.server.port}`;
     this.thresholds = thresholdsFromConfig(c);
     this._p = wireParts(c, this._clock, this._logger, options, {
       intervalMs: () => this._interval * 1000,
@@ -85,6 +92,7 @@ export class UnifiedPerformanceMonitor {
       thresholds: () => this.thresholds,
       conditions: () => this._conditions.values(),
       tick: (at, current) => this._tick(at, current),
+      externalURL: () => this.externalURL,
     });
     this.store = this._p.store;
     this.metricsHistory = this._p.history;
@@ -126,6 +134,8 @@ export class UnifiedPerformanceMonitor {
     }
     // The data dir first: a second agent on it (the lock) or a newer schema stops the start here.
     this._p.storage?.openOnce(this.store, this._storageHooks(), this._interval * 1000);
+    // The outbox lives beside the history (under the same lock); without a data dir, in memory.
+    this._p.delivery.open(this._p.storage?.dataDir);
     this._p.registry.open();
     this._p.loop.start();
     this.scrapes.start();
@@ -234,6 +244,7 @@ export class UnifiedPerformanceMonitor {
       // Only with engines: the seed's summary keeps its keys otherwise.
       ...(this.config.engines.length > 0 ? { llm: this._p.pipeline.llm.status() } : {}),
       rules: this.rulesStatus(),
+      ...(this._p.delivery.size > 0 ? { notifiers: this.notifierStatus() } : {}),
     };
   }
 
@@ -294,9 +305,20 @@ export class UnifiedPerformanceMonitor {
     return this._p.loop.health();
   }
 
-  /** Resolves once queued alert events reached every handler. */
-  flushAlerts(): Promise<void> {
-    return this._p.dispatcher.flush();
+  /** Resolves once queued alert events reached every handler, and due notifications were sent (bounded). */
+  async flushAlerts(): Promise<void> {
+    await this._p.dispatcher.flush();
+    await this._p.delivery.flush();
+  }
+
+  /** Each remote notifier: where it sends, what waits in its outbox, sent / failed / retried, its last error. */
+  notifierStatus(): NotifierStatus[] {
+    return this._p.delivery.status(this._clock.now());
+  }
+
+  /** Sends a test notification through every remote notifier (or the one named) and says how each went. */
+  testNotifiers(name?: string): Promise<TestResult[]> {
+    return this._p.delivery.test(name);
   }
 
   /**
@@ -313,6 +335,7 @@ export class UnifiedPerformanceMonitor {
     if (this._p.loop.running) this.stopMonitoring();
     this._saveSilences();
     this._ruleState.maybeSave(this._clock.now(), true);
+    await this._p.delivery.close();
     await this._p.storage?.close();
   }
 
@@ -379,7 +402,10 @@ export class UnifiedPerformanceMonitor {
     {
       // Silences and inhibit rules hold back notifications, not alerts (alert/suppress.ts).
       const firing = this._p.alerts.firing();
-      this._p.dispatcher.dispatch(this._suppressor.filter(events, firing, at));
+      const deliver = this._suppressor.filter(events, firing, at);
+      this._p.dispatcher.dispatch(deliver);
+      this._p.delivery.observe(at, deliver);
+      this._p.delivery.tick(at);
       this._saveSilences();
       this._p.storage?.saveFiring(firing.map((a) => this._suppressor.annotate(a)));
       this._ruleState.maybeSave(at);

@@ -29,8 +29,8 @@ export type NotifierFactory = (cfg: RemoteNotifierConfig, ctx: { logger: Logger 
 export interface DeliveryOptions {
   readonly clock: Clock;
   readonly logger: Logger;
-  /** The agent's URL, for links in notifications. */
-  readonly externalURL: string;
+  /** The agent's URL, for links in notifications (known once the server listens). */
+  readonly externalURL: () => string;
   readonly createNotifier: NotifierFactory;
   /** Ids of notifications (default random UUIDs). */
   readonly newId?: () => string;
@@ -149,7 +149,7 @@ export class AlertDelivery {
       let na;
       for (const x of entries) {
         if (!x.route(e.severity, labels)) continue;
-        na ??= toNotificationAlert(e, this._o.externalURL);
+        na ??= toNotificationAlert(e, this._o.externalURL());
         x.groups.insert(at, na);
       }
     }
@@ -205,7 +205,7 @@ export class AlertDelivery {
       groupLabels: { component: 'echo_perf' },
       status: 'firing',
       createdAt: at,
-      externalURL: this._o.externalURL,
+      externalURL: this._o.externalURL(),
       test: true,
       alerts: [
         {
@@ -215,7 +215,7 @@ export class AlertDelivery {
           startsAt: at,
           endsAt: undefined,
           fingerprint: 'echo-perf-test',
-          generatorURL: `${this._o.externalURL}/api/v1/alerts`,
+          generatorURL: `${this._o.externalURL()}/api/v1/alerts`,
         },
       ],
     };

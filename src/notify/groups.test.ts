@@ -20,7 +20,7 @@ function alert(fp: string, status: 'firing' | 'resolved', over: Partial<Notifica
 
 function groups(t: GroupTiming = timing): AggregationGroups {
   let n = 0;
-  return new AggregationGroups('hook', t, 'http://127.0.0.1:9464', () => `n${++n}`);
+  return new AggregationGroups('hook', t, () => 'http://127.0.0.1:9464', () => `n${++n}`);
 }
 
 test('the first notification waits group_wait, then changes go out on group_interval ticks', () => {

@@ -62,7 +62,7 @@ export class AggregationGroups {
   constructor(
     private readonly _receiver: string,
     private readonly _t: GroupTiming,
-    private readonly _externalURL: string,
+    private readonly _externalURL: () => string,
     private readonly _newId: () => string,
   ) {}
 
@@ -129,7 +129,7 @@ export class AggregationGroups {
       groupLabels: { ...g.labels },
       status: firing.length > 0 ? 'firing' : 'resolved',
       createdAt: at,
-      externalURL: this._externalURL,
+      externalURL: this._externalURL(),
       alerts,
     };
   }
