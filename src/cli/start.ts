@@ -1,13 +1,15 @@
 /** @module cli/start  `echo-perf start`: run the integrated monitor on this machine until SIGINT/SIGTERM. */
 import { EchoPerfError } from '../core/errors.js';
-import { createStreamLogger } from '../core/logger.js';
+import { loadConfigFile, parseConfig } from '../config/index.js';
 import { isLoopbackHost } from '../core/net.js';
 import { formatAlertLine } from '../notify/console.js';
 import { IntegratedPerformanceSystem } from '../monitor/integrated.js';
+import type { AgentLogger } from '../core/log/pinoLogger.js';
+import { startLogger, type LogArgs } from './logSetup.js';
 import { formatStatusLine } from './statusLine.js';
 import { shown, START_USAGE, usageError } from './usage.js';
 
-export interface StartOptions {
+export interface StartOptions extends LogArgs {
   config?: string;
   port?: number;
   host?: string;
@@ -16,7 +18,17 @@ export interface StartOptions {
 }
 
 export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
-  const logger = createStreamLogger('info');
+  // The config is read first for its log settings; the system reads it again (a few ms, once).
+  const logger = startLogger(opts, opts.config !== undefined ? loadConfigFile(opts.config) : parseConfig({}));
+  try {
+    return await runWith(logger, opts, out);
+  } finally {
+    // Lines are written synchronously; close() ends the file so nothing comes after the last one.
+    logger.close();
+  }
+}
+
+async function runWith(logger: AgentLogger, opts: StartOptions, out: NodeJS.WriteStream): Promise<number> {
   const system = new IntegratedPerformanceSystem({
     ...(opts.config !== undefined ? { configPath: opts.config } : {}),
     logger,
@@ -72,6 +84,8 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
   clearInterval(keepAlive);
   clearStatus();
   out.write(`\nreceived ${signal}, stopping\n`);
+  logger.info(`received ${signal}, stopping`);
   await system.stop();
+  logger.info('stopped');
   return 0;
 }

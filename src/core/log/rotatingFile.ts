@@ -35,9 +35,18 @@ export class RotatingFile {
   dropped = 0;
 
   constructor(private readonly _o: RotatingFileOptions) {
-    mkdirSync(dirname(_o.path), { recursive: true });
+    try {
+      mkdirSync(dirname(_o.path), { recursive: true });
+    } catch {
+      // _open reports why the file cannot be written.
+    }
     this._open();
     this._removeBeyond();
+  }
+
+  /** Whether the file is open for writing now. */
+  get writable(): boolean {
+    return this._fd !== undefined;
   }
 
   get path(): string {
