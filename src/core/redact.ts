@@ -116,12 +116,12 @@ function decodeLoose(s: string): string {
 export const REDACT_TEXT_MAX = 16_384;
 
 // A URL in free text: a scheme and `//`, up to whitespace or a quote/bracket that usually ends it.
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>`]{1,4096}/gi;
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>`]+/gi;
 // A Slack webhook quoted without its scheme still carries its key in the path.
-const SLACK_NO_SCHEME = /(^|[^/\w.-])(hooks\.slack\.com\/services\/)[^\s"'<>`]{1,4096}/gi;
+const SLACK_NO_SCHEME = /(^|[^/\w.-])(hooks\.slack\.com\/services\/)[^\s"'<>`]+/gi;
 // `Bearer x` anywhere, and the value of a quoted `Authorization:` header (RFC 9110 §11.6.2).
-const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,4096}/gi;
-const AUTH_HEADER = /\b(authorization["']?\s*[:=]\s*["']?)(?!bearer\b)[^\s"',;]{1,4096}(\s+[A-Za-z0-9._~+/=-]{1,4096})?/gi;
+const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const AUTH_HEADER = /\b(authorization["']?\s*[:=]\s*["']?)(?!bearer\b)[^\s"',;]+(\s+[A-Za-z0-9._~+/=-]+)?/gi;
 
 /**
  * `text` with every URL in it passed through `redactUrl` (userinfo, secret
@@ -132,9 +132,16 @@ const AUTH_HEADER = /\b(authorization["']?\s*[:=]\s*["']?)(?!bearer\b)[^\s"',;]{
  */
 export function redactText(text: string): string {
   let s = text.length > REDACT_TEXT_MAX ? `${text.slice(0, REDACT_TEXT_MAX)}…` : text;
-  if (s.includes('://')) s = s.replace(URL_IN_TEXT, (url) => redactUrl(url));
+  if (s.includes('://')) s = s.replace(URL_IN_TEXT, redactUrlInText);
   if (/hooks\.slack\.com/i.test(s)) s = s.replace(SLACK_NO_SCHEME, (_m, pre: string, path: string) => `${pre}${path}${SECRET}`);
   if (/bearer/i.test(s)) s = s.replace(BEARER, (_m, scheme: string) => `${scheme} ${SECRET}`);
   if (/authorization/i.test(s)) s = s.replace(AUTH_HEADER, (_m, name: string) => `${name}${SECRET}`);
   return s;
+}
+
+/** A URL found in text, its trailing punctuation (`url: 500`, `(url).`) kept as text rather than redacted as path. */
+function redactUrlInText(url: string): string {
+  let end = url.length;
+  while (end > 0 && '.,;:!?)]'.includes(url[end - 1]!)) end--;
+  return redactUrl(url.slice(0, end)) + url.slice(end);
 }

@@ -41,7 +41,7 @@ export class RotatingFile {
       // _open reports why the file cannot be written.
     }
     this._open();
-    this._removeBeyond();
+    if (this._fd !== undefined) this._removeBeyond();
   }
 
   /** Whether the file is open for writing now. */
