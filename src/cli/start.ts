@@ -74,13 +74,15 @@ async function runWith(logger: AgentLogger, opts: StartOptions, out: NodeJS.Writ
     if (e instanceof EchoPerfError) throw e;
     return 1;
   }
-  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s; metrics at ${system.address?.url ?? '(not served)'}/metrics (Ctrl-C to stop)\n`);
-  // Keep the process alive: the monitor's own timers are unref'ed for embedders.
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Listening before the line that says so: a supervisor may signal as soon as it reads it.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s; metrics at ${system.address?.url ?? '(not served)'}/metrics (Ctrl-C to stop)\n`);
+  // Keep the process alive: the monitor's own timers are unref'ed for embedders.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const signal = await signalled;
   clearInterval(keepAlive);
   clearStatus();
   out.write(`\nreceived ${signal}, stopping\n`);
