@@ -10,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EchoPerfError } from '../core/errors.js';
+import { isLogLevel, LOG_LEVELS } from '../core/logger.js';
 import { runConfigCheck, runConfigSchema } from './configCmd.js';
 import { runDemo } from './demo.js';
 import { runQuery } from './query.js';
@@ -74,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
             port: { type: 'string', short: 'p' },
             host: { type: 'string' },
             'data-dir': { type: 'string' },
+            'log-level': { type: 'string' },
+            'log-file': { type: 'string' },
           },
           strict: true,
         }),
@@ -81,11 +84,17 @@ export async function main(argv: string[]): Promise<number> {
       const port = parsePort(values.port);
       const dataDir = values['data-dir'];
       if (dataDir !== undefined && dataDir.trim() === '') throw usageError('--data-dir: got ""; expected a directory path', START_USAGE);
+      const logLevel = values['log-level'];
+      if (logLevel !== undefined && !isLogLevel(logLevel)) throw usageError(`--log-level: got ${shown(logLevel)}; expected one of ${LOG_LEVELS.join(', ')}`, START_USAGE);
+      const logFile = values['log-file'];
+      if (logFile !== undefined && logFile.trim() === '') throw usageError('--log-file: got ""; expected a file path', START_USAGE);
       return runStart({
         ...(values.config !== undefined ? { config: values.config } : {}),
         ...(port !== undefined ? { port } : {}),
         ...(values.host !== undefined ? { host: values.host } : {}),
         ...(dataDir !== undefined ? { dataDir } : {}),
+        ...(logLevel !== undefined ? { logLevel } : {}),
+        ...(logFile !== undefined ? { logFile } : {}),
       });
     }
     case 'config': {

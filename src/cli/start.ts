@@ -1,14 +1,16 @@
 /** @module cli/start  `echo-perf start`: run the integrated monitor on this machine until SIGINT/SIGTERM. */
 import { EchoPerfError } from '../core/errors.js';
-import { createStreamLogger } from '../core/logger.js';
+import { loadConfigFile, parseConfig } from '../config/index.js';
 import { isLoopbackHost } from '../core/net.js';
 import { formatAlertLine } from '../notify/console.js';
 import { routedLocal } from '../notify/local.js';
 import { IntegratedPerformanceSystem } from '../monitor/integrated.js';
+import type { AgentLogger } from '../core/log/pinoLogger.js';
+import { startLogger, type LogArgs } from './logSetup.js';
 import { formatStatusLine } from './statusLine.js';
 import { shown, START_USAGE, usageError } from './usage.js';
 
-export interface StartOptions {
+export interface StartOptions extends LogArgs {
   config?: string;
   port?: number;
   host?: string;
@@ -17,7 +19,17 @@ export interface StartOptions {
 }
 
 export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
-  const logger = createStreamLogger('info');
+  // The config is read first for its log settings; the system reads it again (a few ms, once).
+  const logger = startLogger(opts, opts.config !== undefined ? loadConfigFile(opts.config) : parseConfig({}));
+  try {
+    return await runWith(logger, opts, out);
+  } finally {
+    // Lines are written synchronously; close() ends the file so nothing comes after the last one.
+    logger.close();
+  }
+}
+
+async function runWith(logger: AgentLogger, opts: StartOptions, out: NodeJS.WriteStream): Promise<number> {
   const system = new IntegratedPerformanceSystem({
     ...(opts.config !== undefined ? { configPath: opts.config } : {}),
     logger,
@@ -64,16 +76,20 @@ export async function runStart(opts: StartOptions, out: NodeJS.WriteStream = pro
     if (e instanceof EchoPerfError) throw e;
     return 1;
   }
-  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s; metrics at ${system.address?.url ?? '(not served)'}/metrics (Ctrl-C to stop)\n`);
-  // Keep the process alive: the monitor's own timers are unref'ed for embedders.
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Listening before the line that says so: a supervisor may signal as soon as it reads it.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  out.write(`echo-perf monitoring this machine every ${monitor.monitorInterval}s; metrics at ${system.address?.url ?? '(not served)'}/metrics (Ctrl-C to stop)\n`);
+  // Keep the process alive: the monitor's own timers are unref'ed for embedders.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const signal = await signalled;
   clearInterval(keepAlive);
   clearStatus();
   out.write(`\nreceived ${signal}, stopping\n`);
+  logger.info(`received ${signal}, stopping`);
   await system.stop();
+  logger.info('stopped');
   return 0;
 }

@@ -12,7 +12,7 @@ export const USAGE = `usage: echo-perf <command> [options]
        echo-perf --version              the version
 
 commands:
-  start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
+  start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR] [--log-level L] [--log-file PATH]
                           run the monitor on this machine, keeping history in DIR
   demo [--phase SECONDS | --fast] [--interval SECONDS] [--report PATH]
                           ~4 min of simulated engines and components going through load spike,
@@ -116,6 +116,7 @@ Exit 0 when done, 2 on a bad argument or input (the message names file:line, the
 `;
 
 export const START_USAGE = `usage: echo-perf start [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
+                        [--log-level LEVEL] [--log-file PATH]
 
 Runs the monitor on this machine until SIGINT or SIGTERM: collects every
 monitoring_interval, prints a status line and every alert, serves /metrics,
@@ -129,6 +130,13 @@ echo.dash files.
       --data-dir DIR where history is kept (SQLite, one agent per dir); overrides
                      storage.data_dir (default $XDG_STATE_HOME/echo-perf or ~/.local/state/echo-perf).
                      storage.enabled: false in the config keeps the agent memory-only
+      --log-level L  debug, info, warn, error or silent; overrides $ECHO_PERF_LOG, which
+                     overrides log_level (default info)
+      --log-file PATH
+                     log to PATH (JSON lines) instead of stderr, rotated at log_file.max_size
+                     bytes (default 10 MiB) keeping log_file.max_files old files (default 5);
+                     overrides log_file.path. Logs are JSON lines, or human-readable when
+                     stderr is a terminal (docs/logs.md)
   -h, --help         this text
 `;
 

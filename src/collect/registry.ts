@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { EchoPerfError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { childLogger, type Logger } from '../core/logger.js';
 import type { Collector, CollectorFn } from '../core/types.js';
 import type { EchoPerfConfig } from '../config/index.js';
 import { createGpuCollector, type GpuCollector } from './gpu/index.js';
@@ -97,7 +97,7 @@ export class CollectorRegistry {
     return createGpuCollector({
       intervalMs: (c.gpu.interval ?? c.monitoring_interval) * 1000,
       clock: this._o.clock,
-      logger: this._o.logger,
+      logger: childLogger(this._o.logger, { collector: 'gpu' }),
       // The first reading must arrive within a tick's collector timeout.
       startupWaitMs: Math.min(2000, this._o.timeoutMs() / 2),
       ...(c.gpu.dcgm_url !== undefined ? { dcgmUrl: c.gpu.dcgm_url } : {}),

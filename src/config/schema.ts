@@ -315,6 +315,16 @@ export const configSchema = z.strictObject({
     .default({ enabled: true }),
   /** log level of the monitor's own messages */
   log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  log_file: z
+    .strictObject({
+      /** the agent's log file (JSON lines) instead of stderr; `echo-perf start --log-file` overrides */
+      path: z.string().min(1).max(4096).optional(),
+      /** bytes a log file reaches before it is rotated to PATH.1 (10 MiB) */
+      max_size: z.number().int().min(1024).max(1_099_511_627_776).default(10_485_760),
+      /** rotated files kept besides the current one (PATH.1 … PATH.N); older ones are deleted */
+      max_files: z.number().int().min(1).max(1000).default(5),
+    })
+    .default({ max_size: 10_485_760, max_files: 5 }),
   storage: z
     .strictObject({
       /**

@@ -40,7 +40,17 @@ export function redactUrl(url: string): string {
     return redactQuery(url.slice(0, start) + url.slice(start).replace(/^[^/?#]*@/, `${SECRET}@`));
   }
   const userinfo = u.username !== '' || u.password !== '' ? `${SECRET}@` : '';
-  return `${u.protocol}//${userinfo}${u.host}${u.pathname}${redactQuery(u.search)}${u.hash}`;
+  return `${u.protocol}//${userinfo}${u.host}${redactSlackPath(u.hostname, u.pathname)}${redactQuery(u.search)}${u.hash}`;
+}
+
+/**
+ * A Slack incoming webhook (`https://hooks.slack.com/services/T…/B…/key`) is
+ * authorised by its path alone, so everything after `/services/` is the secret.
+ */
+function redactSlackPath(hostname: string, pathname: string): string {
+  if (hostname.toLowerCase() !== 'hooks.slack.com') return pathname;
+  const i = pathname.toLowerCase().indexOf('/services/');
+  return i < 0 ? pathname : `${pathname.slice(0, i)}/services/${SECRET}`;
 }
 
 /** `?a=1&token=x` → `?a=1&token=<secret>`; keeps the spelling of everything else. */
@@ -100,4 +110,38 @@ function decodeLoose(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** Longest text that `redactText` scans; beyond it the text is cut, so scrubbing stays linear and short. */
+export const REDACT_TEXT_MAX = 16_384;
+
+// A URL in free text: a scheme and `//`, up to whitespace or a quote/bracket that usually ends it.
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>`]+/gi;
+// A Slack webhook quoted without its scheme still carries its key in the path.
+const SLACK_NO_SCHEME = /(^|[^/\w.-])(hooks\.slack\.com\/services\/)[^\s"'<>`]+/gi;
+// `Bearer x` anywhere, and the value of a quoted `Authorization:` header (RFC 9110 §11.6.2).
+const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const AUTH_HEADER = /\b(authorization["']?\s*[:=]\s*["']?)(?!bearer\b)[^\s"',;]+(\s+[A-Za-z0-9._~+/=-]+)?/gi;
+
+/**
+ * `text` with every URL in it passed through `redactUrl` (userinfo, secret
+ * query values and Slack webhook keys become `<secret>`), and `Bearer` tokens and
+ * `Authorization:` header values removed; for log messages and other free text. Text longer than
+ * `REDACT_TEXT_MAX` is cut there first.
+ * @example redactText('POST http://u:p@h/x?token=t failed') // 'POST http://<secret>@h/x?token=<secret> failed'
+ */
+export function redactText(text: string): string {
+  let s = text.length > REDACT_TEXT_MAX ? `${text.slice(0, REDACT_TEXT_MAX)}…` : text;
+  if (s.includes('://')) s = s.replace(URL_IN_TEXT, redactUrlInText);
+  if (/hooks\.slack\.com/i.test(s)) s = s.replace(SLACK_NO_SCHEME, (_m, pre: string, path: string) => `${pre}${path}${SECRET}`);
+  if (/bearer/i.test(s)) s = s.replace(BEARER, (_m, scheme: string) => `${scheme} ${SECRET}`);
+  if (/authorization/i.test(s)) s = s.replace(AUTH_HEADER, (_m, name: string) => `${name}${SECRET}`);
+  return s;
+}
+
+/** A URL found in text, its trailing punctuation (`url: 500`, `(url).`) kept as text rather than redacted as path. */
+function redactUrlInText(url: string): string {
+  let end = url.length;
+  while (end > 0 && '.,;:!?)]'.includes(url[end - 1]!)) end--;
+  return redactUrl(url.slice(0, end)) + url.slice(end);
 }

@@ -7,7 +7,7 @@
  */
 import { writeJsonAtomic } from '../core/atomicFile.js';
 import { EchoPerfError } from '../core/errors.js';
-import { createStreamLogger, type Logger } from '../core/logger.js';
+import { childLogger, createStreamLogger, type Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/net.js';
 import { buildDashboard } from '../notify/echoDash/index.js';
 import { createServer, type EchoPerfServer, type ServerAddress } from '../server/index.js';
@@ -67,7 +67,7 @@ export class IntegratedPerformanceSystem {
         host,
         port: options.listen?.port ?? sc.port,
         maxConnectionsPerIp: sc.max_connections_per_ip,
-        logger: this._logger,
+        logger: childLogger(this._logger, { stage: 'server' }),
         ...(sc.push_token !== undefined ? { token: sc.push_token } : {}),
       });
       addPushRoute(this._server, this.monitor);

@@ -7,7 +7,7 @@
  * conditions) is read through the functions in `Live`.
  */
 import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/logger.js';
+import { childLogger, type Logger } from '../core/logger.js';
 import type { EchoPerfConfig } from '../config/index.js';
 import { CollectorRegistry } from '../collect/registry.js';
 import { CollectorRunner } from '../collect/runner.js';
@@ -63,7 +63,7 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
     done: (target, at, own, meta) => pages.done(target.spec.name, at, own, meta),
   });
   const runner = new CollectorRunner({ clock, timeoutMs: live.timeoutMs(), limits: { maxSamples: c.max_samples_per_collector, maxLabels: 32 } });
-  const registry = new CollectorRegistry({ config: c, clock, logger, timeoutMs: () => live.timeoutMs(), systemCollector: options.systemCollector, gpuCollector: options.gpuCollector });
+  const registry = new CollectorRegistry({ config: c, clock, logger: childLogger(logger, { stage: 'collect' }), timeoutMs: () => live.timeoutMs(), systemCollector: options.systemCollector, gpuCollector: options.gpuCollector });
   const collectors = registry.entries;
   const processes = new EngineProcessFinder(c.engines);
   const pipeline = new Pipeline({
@@ -90,13 +90,13 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
     collectors,
     pipeline,
     targets: () => scrapes.statuses(),
-    alerts: new AlertLog(c.max_alerts_history, logger, { repeatIntervalMs: c.alerting.repeat_interval * 1000 }),
-    dispatcher: new AlertDispatcher(logger),
-    delivery: new AlertDelivery(c.notifiers, { clock, logger, externalURL: () => live.externalURL(), createNotifier }),
+    alerts: new AlertLog(c.max_alerts_history, childLogger(logger, { stage: 'alert' }), { repeatIntervalMs: c.alerting.repeat_interval * 1000 }),
+    dispatcher: new AlertDispatcher(childLogger(logger, { stage: 'notify' })),
+    delivery: new AlertDelivery(c.notifiers, { clock, logger: childLogger(logger, { stage: 'notify' }), externalURL: () => live.externalURL(), createNotifier }),
     push: new PushedComponents(c, () => live.intervalMs()),
     loop: new TickLoop({ clock, intervalMs: () => live.intervalMs(), tick: (at, current) => live.tick(at, current), busy: () => runner.inFlight() }),
     evictAfterMs: Math.max(STALE_MS, ...specs.map((s) => 2 * s.intervalMs)),
-    storage: storageFor(c, clock, logger, options),
+    storage: storageFor(c, clock, childLogger(logger, { stage: 'store' }), options),
   };
 }
 
