@@ -113,7 +113,7 @@ test('a refused connection is a retryable network error', async () => {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   const e = await failure(postJson(`http://127.0.0.1:${port}/`, '{}', {}, ok(), WHAT));
   assert.equal(e.retryable, true);
-  assert.match(e.message, /fetch failed.*ECONNREFUSED/);
+  assert.match(e.message, /: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
 });
 
 test('no secret shows: URL userinfo and token query, given secrets, and a receiver echoing them back', async (t) => {
