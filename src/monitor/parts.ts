@@ -92,7 +92,7 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
     targets: () => scrapes.statuses(),
     alerts: new AlertLog(c.max_alerts_history, logger, { repeatIntervalMs: c.alerting.repeat_interval * 1000 }),
     dispatcher: new AlertDispatcher(logger),
-    delivery: new AlertDelivery(c.notifiers, { clock, logger, externalURL: () => live.externalURL(), createNotifier }),
+    delivery: new AlertDelivery(c.notifiers, { clock, logger, externalURL: () => live.externalURL(), createNotifier, evaluationIntervalMs: () => live.intervalMs() }),
     push: new PushedComponents(c, () => live.intervalMs()),
     loop: new TickLoop({ clock, intervalMs: () => live.intervalMs(), tick: (at, current) => live.tick(at, current), busy: () => runner.inFlight() }),
     evictAfterMs: Math.max(STALE_MS, ...specs.map((s) => 2 * s.intervalMs)),
