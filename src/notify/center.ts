@@ -24,7 +24,7 @@ import type { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { compileRoute, type Route } from './route.js';
 
-export type NotifierFactory = (cfg: RemoteNotifierConfig, ctx: { logger: Logger }) => Notifier;
+export type NotifierFactory = (cfg: RemoteNotifierConfig, ctx: { logger: Logger; clock: Clock; evaluationIntervalMs?: () => number }) => Notifier;
 
 export interface DeliveryOptions {
   readonly clock: Clock;
@@ -32,6 +32,8 @@ export interface DeliveryOptions {
   /** The agent's URL, for links in notifications (known once the server listens). */
   readonly externalURL: () => string;
   readonly createNotifier: NotifierFactory;
+  /** How often rules are evaluated (ms), read when a notifier needs it (an Alertmanager lease grows with it). */
+  readonly evaluationIntervalMs?: () => number;
   /** Ids of notifications (default random UUIDs). */
   readonly newId?: () => string;
   readonly random?: () => number;
@@ -88,7 +90,8 @@ export class AlertDelivery {
     this._newId = _o.newId ?? randomUUID;
     // Built now, so a bad notifier (a runaway regex, a bad argument) is an error at construction.
     this._routes = this._configs.map((c) => compileRoute(c, `notifiers.${notifierNameOf(c)}`));
-    for (const c of this._configs) this._notifiers.push(_o.createNotifier(c, { logger: _o.logger }));
+    const ctx = { logger: _o.logger, clock: _o.clock, ...(_o.evaluationIntervalMs !== undefined ? { evaluationIntervalMs: _o.evaluationIntervalMs } : {}) };
+    for (const c of this._configs) this._notifiers.push(_o.createNotifier(c, ctx));
   }
 
   /** Whether any remote notifier is configured (enabled). */

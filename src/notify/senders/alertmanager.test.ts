@@ -88,7 +88,7 @@ test('alertmanager: the endpoint keeps a path prefix and the query', () => {
 test('alertmanager: the body is rendered at send time, with the configured headers, under a path prefix', async (t) => {
   const peer = await captureServer(t);
   const clock = new ManualClock(T0);
-  const notifier = createAlertmanagerNotifier(amConfig(`${peer.url}/am/`, { headers: { 'X-Scope-OrgID': 'tenant-1', Authorization: 'Bearer hunter2-token' } }), { logger: new MemoryLogger() }, { clock, evaluationIntervalMs: 30_000 });
+  const notifier = createAlertmanagerNotifier(amConfig(`${peer.url}/am/`, { headers: { 'X-Scope-OrgID': 'tenant-1', Authorization: 'Bearer hunter2-token' } }), { logger: new MemoryLogger(), clock, evaluationIntervalMs: 30_000 });
   assert.equal(notifier.target, `${peer.url}/am/api/v2/alerts`);
   const n = sampleNotification();
   await notifier.send(n, AbortSignal.timeout(5000));
@@ -101,9 +101,24 @@ test('alertmanager: the body is rendered at send time, with the configured heade
   assert.equal(first!.headers['content-type'], 'application/json');
   assert.equal(first!.headers['x-scope-orgid'], 'tenant-1');
   assert.equal(first!.headers['authorization'], 'Bearer hunter2-token');
+  assert.match(first!.headers['user-agent'] ?? '', /^echo-perf\/\d+\.\d+\.\d+/);
   const ends = (c: Captured): string => (JSON.parse(c.body) as PostableAlert[])[0]!.endsAt;
   assert.equal(ends(first!), new Date(T0 + 240_000).toISOString());
   assert.equal(ends(second!), new Date(T0 + 90_000 + 240_000).toISOString(), 'a re-send extends the lease from the time it is sent');
+});
+
+test('alertmanager: the evaluation interval is read at each send, so a changed interval lengthens the next lease', async (t) => {
+  const peer = await captureServer(t);
+  const clock = new ManualClock(T0);
+  let intervalMs = 15_000;
+  const notifier = createAlertmanagerNotifier(amConfig(peer.url), { logger: new MemoryLogger(), clock, evaluationIntervalMs: () => intervalMs });
+  await notifier.send(sampleNotification(), AbortSignal.timeout(5000));
+  intervalMs = 120_000;
+  await notifier.send(sampleNotification(), AbortSignal.timeout(5000));
+  intervalMs = Number.NaN; // not a usable interval: Prometheus's default, 1 min
+  await notifier.send(sampleNotification(), AbortSignal.timeout(5000));
+  const ends = peer.requests.map((r) => (JSON.parse(r.body) as PostableAlert[])[0]!.endsAt);
+  assert.deepEqual(ends, [T0 + 240_000, T0 + 480_000, T0 + 240_000].map((v) => new Date(v).toISOString()));
 });
 
 test('alertmanager: a large notification goes in batches of 64 alerts, as Prometheus sends them', async (t) => {
@@ -128,12 +143,12 @@ test('alertmanager: 5xx answers are retryable, other 4xx are not, and secret hea
   const headers = { Authorization: 'Bearer hunter2-token' };
   const e503 = await deliveryError(createAlertmanagerNotifier(amConfig(down.url, { headers }), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(e503.retryable, true);
-  assert.match(e503.message, /HTTP 503: \{"message":"overloaded; <secret>"\}/);
+  assert.match(e503.message, /HTTP 503 Service Unavailable: \{"message":"overloaded; <secret>"\}/);
   assert.ok(!e503.message.includes('hunter2'));
   const bad = await captureServer(t, { status: 422, answer: 'nope' });
   const e422 = await deliveryError(createAlertmanagerNotifier(amConfig(bad.url), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(e422.retryable, false);
-  assert.match(e422.message, /HTTP 422: nope/);
+  assert.match(e422.message, /HTTP 422 Unprocessable Entity: nope/);
 });
 
 test('alertmanager: an Alertmanager that never answers is given up on when the signal aborts, retryable', async (t) => {
@@ -185,7 +200,7 @@ test('alertmanager (real prometheus-alertmanager): a body it refuses and a wrong
   const badLabel = sampleNotification({ alerts: [sampleAlert({ labels: { alertname: 'X', 'not-a-label-name': 'v' } })] });
   const e400 = await deliveryError(createAlertmanagerNotifier(amConfig(am.url), { logger: new MemoryLogger() }).send(badLabel, AbortSignal.timeout(5000)));
   assert.equal(e400.retryable, false);
-  assert.match(e400.message, /HTTP 400: .*invalid label set.*not-a-label-name/);
+  assert.match(e400.message, /HTTP 400 Bad Request: .*invalid label set.*not-a-label-name/);
 
   const e404 = await deliveryError(createAlertmanagerNotifier(amConfig(`${am.url}/no/such/prefix`), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(e404.retryable, false);
