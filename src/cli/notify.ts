@@ -32,7 +32,13 @@ export async function runNotify(argv: string[], out: Out): Promise<number> {
   if (values.format !== 'table' && values.format !== 'json') throw usageError(`--format: got ${shown(values.format)}; expected table or json`, NOTIFY_USAGE);
   const config = values.config !== undefined ? loadConfigFile(values.config) : parseConfig({});
   const externalURL = config.alerting.external_url ?? `http://${config.server.host}:${config.server.port}`;
-  const delivery = new AlertDelivery(config.notifiers, { clock: new SystemClock(), logger: silentLogger, externalURL: () => externalURL, createNotifier });
+  const delivery = new AlertDelivery(config.notifiers, {
+    clock: new SystemClock(),
+    logger: silentLogger,
+    externalURL: () => externalURL,
+    createNotifier,
+    evaluationIntervalMs: () => config.monitoring_interval * 1000,
+  });
   if (delivery.size === 0) {
     throw usageError(`notify test: no remote notifier is configured${values.config === undefined ? ' (give --config FILE)' : ` in ${shown(values.config)}`}; add one under "notifiers"`, NOTIFY_USAGE);
   }
