@@ -33,6 +33,8 @@ const headers = z
   .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'an HTTP header name'), z.string().max(8192).regex(/^[^\r\n\0]*$/, 'a header value without line breaks'))
   .refine((h) => Object.keys(h).length <= 64, { message: 'at most 64 headers' });
 
+const emailAddress = z.email({ error: 'an email address such as oncall@example.org' }).max(320);
+
 const retry = z
   .strictObject({
     /** seconds before the first retry; each next one waits twice as long (full jitter), up to max_backoff */
@@ -109,8 +111,8 @@ const email = z.strictObject({
   type: z.literal('email'),
   ...remote({ ...AM_DEFAULTS, min_severity: 'critical' }),
   /** recipients */
-  to: z.array(z.email()).min(1).max(100),
-  from: z.email(),
+  to: z.array(emailAddress).min(1).max(100),
+  from: emailAddress,
   smtp: z.strictObject({
     host: z.string().min(1).max(255),
     port: z.number().int().min(1).max(65535).default(587),
@@ -156,7 +158,9 @@ const consoleOut = z.strictObject({ type: z.literal('console'), ...local() });
 /** The echo.dash alert files and ECHO_DASH_ALERT log lines (where: the `echo_dash` section). */
 const echoDash = z.strictObject({ type: z.literal('echo_dash'), ...local() });
 
-export const notifierSchema = z.discriminatedUnion('type', [webhook, slack, email, alertmanager, command, consoleOut, echoDash]);
+export const notifierSchema = z.discriminatedUnion('type', [webhook, slack, email, alertmanager, command, consoleOut, echoDash], {
+  error: (iss) => (iss.code === 'invalid_union' ? 'a type of webhook, slack, email, alertmanager, command, console or echo_dash' : undefined),
+});
 
 export const notifiersSchema = z
   .array(notifierSchema)
