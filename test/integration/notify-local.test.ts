@@ -16,20 +16,20 @@ import { IntegratedPerformanceSystem } from '../../src/monitor/integrated.js';
 import { createDefaultMonitor } from '../../src/monitor/factory.js';
 import { tempDir } from '../helpers/tempTree.js';
 
-const RULES = {
+const RULES: EchoPerfConfigInput = {
   default_rules: false,
   degradation_detection: { enabled: false },
   rules: [
     { kind: 'threshold', name: 'warm', metric: 'rig_temperature', above: { warning: 80 }, for: 0 },
     { kind: 'threshold', name: 'fan', metric: 'rig_fan_rpm', below: { critical: 100 }, for: 0 },
   ],
-} as const;
+};
 
 test('console: min_severity and match route what is printed; enabled false prints nothing', async (t) => {
-  const run = async (notifiers: unknown[]): Promise<string[]> => {
+  const run = async (notifiers: NonNullable<EchoPerfConfigInput['notifiers']>): Promise<string[]> => {
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    const m = createDefaultMonitor({ config: { log_level: 'silent', ...RULES, notifiers } as EchoPerfConfigInput, clock: new ManualClock(0), systemCollector: false, gpuCollector: false });
+    const m = createDefaultMonitor({ config: { log_level: 'silent', ...RULES, notifiers }, clock: new ManualClock(0), systemCollector: false, gpuCollector: false });
     t.after(() => m.close());
     m.registerCollector('rig', () => ({ rig_temperature: 91, rig_fan_rpm: 20 }));
     process.stdout.write = ((s: string) => (lines.push(String(s)), true));
@@ -55,7 +55,7 @@ test('echo.dash: routed alert files, and the dashboard marked stopped at shutdow
   const stats = tempDir(t, 'ep-local-');
   const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
   const sys = new IntegratedPerformanceSystem({
-    config: { log_level: 'silent', ...RULES, echo_dash: { stats_dir: stats }, notifiers: [{ type: 'echo_dash', min_severity: 'critical' }] } as EchoPerfConfigInput,
+    config: { log_level: 'silent', ...RULES, echo_dash: { stats_dir: stats }, notifiers: [{ type: 'echo_dash', min_severity: 'critical' }] },
     clock,
     serve: false,
     consoleAlerts: false,
@@ -88,7 +88,7 @@ test('echo.dash: routed alert files, and the dashboard marked stopped at shutdow
 test('echo.dash off through notifiers: no alert files', async (t) => {
   const stats = tempDir(t, 'ep-local-off-');
   const sys = new IntegratedPerformanceSystem({
-    config: { log_level: 'silent', ...RULES, echo_dash: { stats_dir: stats }, notifiers: [{ type: 'echo_dash', enabled: false }] } as EchoPerfConfigInput,
+    config: { log_level: 'silent', ...RULES, echo_dash: { stats_dir: stats }, notifiers: [{ type: 'echo_dash', enabled: false }] },
     clock: new ManualClock(0),
     serve: false,
     consoleAlerts: false,
