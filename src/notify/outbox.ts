@@ -60,7 +60,8 @@ export class Outbox {
       del: db.prepare('DELETE FROM outbox WHERE seq = ?'),
       retry: db.prepare('UPDATE outbox SET attempts = ?, next_at = ? WHERE seq = ?'),
       count: db.prepare('SELECT count(*) AS n FROM outbox WHERE notifier = ?'),
-      oldest: db.prepare('SELECT min(created_at) AS t FROM outbox WHERE notifier = ?'),
+      // The queue is FIFO by seq and created_at only grows: the head is the oldest, one index step away.
+      oldest: db.prepare('SELECT created_at AS t FROM outbox WHERE notifier = ? ORDER BY seq LIMIT 1'),
       trim: db.prepare('DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE notifier = ? ORDER BY seq LIMIT ?)'),
       expire: db.prepare('DELETE FROM outbox WHERE notifier = ? AND created_at < ?'),
       putGroup: db.prepare('INSERT OR REPLACE INTO groups (notifier, key, state) VALUES (?, ?, ?)'),
@@ -108,8 +109,7 @@ export class Outbox {
 
   /** created_at of the oldest waiting notification, ms; undefined when none waits. */
   oldest(notifier: string): number | undefined {
-    const t = (this._s.oldest.get(notifier) as { t: number | null }).t;
-    return t === null ? undefined : t;
+    return (this._s.oldest.get(notifier) as { t: number } | undefined)?.t;
   }
 
   /** Drops notifications created before `before`; returns how many. */
