@@ -168,7 +168,7 @@ export class AlertDelivery {
         x.queue.enqueue(due);
         this._outbox!.saveGroups(notifierNameOf(x.config), x.groups.takeChanged());
       } catch (e) {
-        this._o.logger.error(`notifier ${notifierNameOf(x.config)}: cannot write the outbox, ${due.length} notification(s) lost: ${describeError(e)}`);
+        this._o.logger.error(`notifier ${notifierNameOf(x.config)}: cannot write the outbox, ${due.length} notification(s) lost: ${describeError(e)}`, e);
       }
     }
   }

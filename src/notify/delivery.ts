@@ -126,7 +126,7 @@ export class DeliveryQueue {
       }
     } catch (e) {
       // The outbox itself failed (disk): say so; the next enqueue or tick tries again.
-      this._logger.error(`notifier ${this.notifier.name}: outbox failed: ${describeError(e)}`);
+      this._logger.error(`notifier ${this.notifier.name}: outbox failed: ${describeError(e)}`, e);
     } finally {
       this._running = false;
     }

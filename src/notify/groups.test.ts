@@ -123,3 +123,13 @@ test('group labels from alert labels are plain keys (no prototype)', () => {
   const [n] = g.due(0);
   assert.equal(n!.groupKey, '{__proto__="x",constructor=""}');
 });
+
+test('a group looked at without news is not marked for saving', () => {
+  const g = groups({ ...timing, groupWaitMs: 0, groupIntervalMs: 0 });
+  g.insert(0, alert('a', 'firing'));
+  g.due(0);
+  assert.equal(g.takeChanged().length, 1);
+  g.due(1000);
+  g.due(2000);
+  assert.deepEqual(g.takeChanged(), []);
+});

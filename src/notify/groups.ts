@@ -101,9 +101,12 @@ export class AggregationGroups {
       if (at < g.nextAt) continue;
       // group_interval 0: looked at on every tick (the tick is the finest time there is).
       g.nextAt = at + this._t.groupIntervalMs;
+      const before = g.alerts.size;
+      const sentAt = g.sentAt;
       const n = this._flush(at, g);
       if (n !== undefined) out.push(n);
-      this._changed.add(g.key);
+      // Saved only when the log entry or the alerts changed: a group looked at every tick is not rewritten every tick.
+      if (g.sentAt !== sentAt || g.alerts.size !== before) this._changed.add(g.key);
       if (g.alerts.size === 0) this._groups.delete(g.key);
     }
     return out;
