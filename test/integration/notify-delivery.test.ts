@@ -167,3 +167,35 @@ test('notifications waiting in the outbox and the notification log survive a res
   await r.waitFor(3);
   assert.deepEqual(payloads(r).map((p) => p.status), ['firing', 'firing', 'resolved']);
 });
+
+test('ten minutes down with the default retry policy: all twenty notifications within max_backoff of its return, in order, once', async (t) => {
+  const r = await startReceiver(t);
+  await r.stop();
+  const clock = new ManualClock(T0);
+  const cfg = config(r.url);
+  // The default retry policy (1 s doubling to 60 s), not the test's short one.
+  const { m, temp } = monitor(t, { ...cfg, notifiers: [{ type: 'webhook', name: 'oncall', url: r.url, group_wait: 0, group_interval: 0 }] }, clock);
+  for (let s = 0; s < 600; s += 5) {
+    temp.v = Math.floor(s / 30) % 2 === 0 ? 91 : 60; // crosses the line every 30 s: 20 notifications
+    await clock.advance(5000);
+    await m.collectNow();
+  }
+  await m.flushAlerts();
+  const down = m.notifierStatus()[0]!;
+  assert.equal(down.queued, 20);
+  assert.equal(down.sent, 0);
+  assert.ok(down.oldestPendingSeconds >= 590, `oldest waited ${down.oldestPendingSeconds} s`);
+  await r.start();
+  const back = clock.now();
+  for (let i = 0; i < 70 && r.got.length < 20; i++) {
+    await clock.advance(1000);
+    await m.flushAlerts();
+  }
+  await r.waitFor(20, 5000);
+  assert.ok(clock.now() - back <= 61_000, `delivered ${(clock.now() - back) / 1000} s after the receiver came back`);
+  const got = payloads(r);
+  assert.deepEqual(got.map((p) => p.status), got.map((_, i) => (i % 2 === 0 ? 'firing' : 'resolved')));
+  assert.equal(new Set(r.got.map((g) => g.headers['x-echo-perf-notification-id'])).size, 20);
+  await m.flushAlerts();
+  assert.equal(m.notifierStatus()[0]!.queued, 0);
+});
