@@ -8,7 +8,8 @@
  * nothing waits in a buffer at SIGTERM.
  */
 import { pino, type DestinationStream, type Logger as Pino } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 import { boundBindings, type Logger, type LogLevel } from '../logger.js';
 import { redactText, SECRET } from '../redact.js';
 import { errorFields } from './errorFields.js';
@@ -134,6 +135,8 @@ function stderrDestination(): { write(line: string): unknown; isTTY?: boolean } 
 
 /** pino-pretty in-process: each JSON line is formatted and written at once, no worker thread. */
 function prettyDestination(out: { write(line: string): unknown }, colorize: boolean): DestinationStream {
+  // Loaded only for a terminal: the agent under a service manager never pays for it (memory, start-up).
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   const prettify = pinoPretty.prettyFactory({ colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,level_name' });
   return { write: (s: string) => void out.write(prettify(s)) };
 }

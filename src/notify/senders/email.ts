@@ -9,7 +9,8 @@
  * again), a 5yz reply permanent; a connection that cannot be made or breaks
  * is transient too.
  */
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
 import type { NotifierConfig } from '../../config/notifiers.js';
 import { notifierNameOf } from '../../config/notifiers.js';
 import type { Logger } from '../../core/logger.js';
@@ -36,6 +37,8 @@ export function createEmailNotifier(cfg: EmailNotifierConfig, ctx: { logger: Log
   const name = notifierNameOf(cfg);
   const timeoutMs = cfg.timeout * 1000;
   const secrets = secretForms(smtp.username, smtp.password);
+  // Loaded with the first email notifier: an agent that sends no mail does not hold the mail library.
+  const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { startReceiver } from '../../../test/helpers/receiver.js';
 import { DeliveryError } from '../notifier.js';
@@ -142,4 +141,15 @@ test('a header value fetch cannot send is a non-retryable error naming the heade
 
 test('the User-Agent carries the package version', () => {
   assert.match(userAgent(), /^echo-perf\/\d+\.\d+\.\d+/);
+});
+
+test('an https receiver goes through the TLS transport: a plain-HTTP server there is a retryable TLS error', async (t) => {
+  // Answers the TLS handshake with plain text and hangs up.
+  const plain = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\nnot tls', () => socket.destroy()));
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+  t.after(() => void plain.close());
+  const port = (plain.address() as AddressInfo).port;
+  const e = await failure(postJson(`https://127.0.0.1:${port}/hook`, '{}', {}, ok(), WHAT));
+  assert.equal(e.retryable, true);
+  assert.match(e.message, /POST https:\/\/127\.0\.0\.1:\d+\/hook: .*(EPROTO|ECONNRESET|wrong version|socket hang up)/);
 });

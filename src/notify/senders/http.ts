@@ -11,7 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
+import { createRequire } from 'node:module';
 import { redactUrl, scrubSecrets, urlSecrets } from '../../core/redact.js';
 import { DeliveryError, retryableStatus } from '../notifier.js';
 
@@ -75,21 +76,28 @@ interface Answer {
 }
 
 // Sockets are kept between notifications (one receiver, many notifications) and never hold the process open.
-const agents = {
-  http: new HttpAgent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 8, maxFreeSockets: 4, timeout: 60_000 }),
-  https: new HttpsAgent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 8, maxFreeSockets: 4, timeout: 60_000 }),
-};
-for (const a of [agents.http, agents.https]) a.on('free', (socket: { unref(): void }) => socket.unref());
+const AGENT_OPTIONS = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 8, maxFreeSockets: 4, timeout: 60_000 };
+const unrefFree = (a: HttpAgent): HttpAgent => a.on('free', (socket: { unref(): void }) => socket.unref());
+const httpAgent = unrefFree(new HttpAgent(AGENT_OPTIONS));
+/** node:https (and TLS with it) is loaded with the first https receiver, not by every agent. */
+let https: { agent: HttpAgent; request: typeof httpRequest } | undefined;
+function httpsTransport(): { agent: HttpAgent; request: typeof httpRequest } {
+  if (https === undefined) {
+    const m = createRequire(import.meta.url)('node:https') as typeof Https;
+    https = { agent: unrefFree(new m.Agent(AGENT_OPTIONS)), request: m.request };
+  }
+  return https;
+}
 
 /** One POST; resolves with the status and the answer's first bytes (a redirect is never followed: http.request does not). */
 function post(url: string, body: string, h: Headers, signal: AbortSignal): Promise<Answer> {
   const u = new URL(url);
-  const https = u.protocol === 'https:';
+  const t = u.protocol === 'https:' ? httpsTransport() : { agent: httpAgent, request: httpRequest };
   const headers: Record<string, string> = {};
   h.forEach((v, k) => (headers[k] = v));
   headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise<Answer>((resolve, reject) => {
-    const req = (https ? httpsRequest : httpRequest)(u, { method: 'POST', headers, agent: https ? agents.https : agents.http, signal }, (res: IncomingMessage) => {
+    const req = t.request(u, { method: 'POST', headers, agent: t.agent, signal }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let bytes = 0;
       let settled = false;
