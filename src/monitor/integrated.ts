@@ -10,7 +10,7 @@ import { EchoPerfError } from '../core/errors.js';
 import { childLogger, createStreamLogger, type Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/net.js';
 import { buildDashboard } from '../notify/echoDash/index.js';
-import { createServer, type EchoPerfServer, type ServerAddress } from '../server/index.js';
+import { addDashboardRoutes, createServer, type EchoPerfServer, type ServerAddress } from '../server/index.js';
 import { attachEchoDash, markEchoDashStopped } from './echoDash.js';
 import type { EchoDashWriter } from '../notify/echoDash/index.js';
 import { createDefaultMonitor } from './factory.js';
@@ -72,6 +72,7 @@ export class IntegratedPerformanceSystem {
       });
       addPushRoute(this._server, this.monitor);
       addSilenceRoutes(this._server, this.monitor);
+      addDashboardRoutes(this._server.app);
     }
   }
 
