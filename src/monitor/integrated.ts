@@ -18,6 +18,7 @@ import { monitorView } from './monitorView.js';
 import { addPushRoute } from './pushRoute.js';
 import type { RulesStatus } from './rulesStatus.js';
 import { addSilenceRoutes } from './silenceRoutes.js';
+import { addStreamRoute, type StreamOptions } from './streamRoute.js';
 import { UnifiedPerformanceMonitor, type CollectorSummary, type ComponentState, type MonitorOptions, type PerformanceSummary } from './unifiedMonitor.js';
 
 export interface IntegratedOptions extends MonitorOptions {
@@ -27,6 +28,8 @@ export interface IntegratedOptions extends MonitorOptions {
   listen?: { host?: string | undefined; port?: number | undefined };
   /** Print alert events to stdout as the seed's default monitor does (default true). */
   consoleAlerts?: boolean;
+  /** Limits of GET /api/v1/stream (default 32 streams, 1 MiB unread per client, a ping every 15 s). */
+  stream?: StreamOptions;
 }
 
 export interface ComprehensiveStatus {
@@ -72,6 +75,7 @@ export class IntegratedPerformanceSystem {
       });
       addPushRoute(this._server, this.monitor);
       addSilenceRoutes(this._server, this.monitor);
+      addStreamRoute(this._server, this.monitor, options.stream, childLogger(this._logger, { stage: 'server' }));
       addDashboardRoutes(this._server.app);
     }
   }

@@ -74,7 +74,7 @@ function alertFilter(q: Record<string, unknown>): { state?: string; severity?: s
   return out;
 }
 
-interface AlertmanagerAlert {
+export interface AlertmanagerAlert {
   labels: Readonly<Record<string, string>>;
   annotations: { summary: string };
   startsAt: string;
@@ -83,7 +83,7 @@ interface AlertmanagerAlert {
   status: { state: string; silencedBy: readonly string[]; inhibitedBy: readonly string[] };
 }
 
-function alertmanagerAlert(m: UnifiedPerformanceMonitor, a: PerformanceAlert): AlertmanagerAlert {
+export function alertmanagerAlert(m: UnifiedPerformanceMonitor, a: PerformanceAlert): AlertmanagerAlert {
   const s = m.alertStatus(a);
   return {
     labels: alertLabels(a),
