@@ -6,9 +6,17 @@ import { fetchJson, type Alert } from './api.js';
 import { byId, el, row, showError } from './dom.js';
 
 export const MAX_ALERTS = 200;
+/**
+ * The server applies a new silence at its next tick (an alert's status is "as of
+ * the last tick"), so a silenced alert shows as silenced here at once and for
+ * up to this long until the server says so too.
+ */
+const PENDING_SILENCE_MS = 10_000;
 
 export class AlertList {
   private readonly items = new Map<string, Alert>();
+  /** Fingerprint → until when it shows as silenced before the server confirms. */
+  private readonly pending = new Map<string, number>();
   private readonly body = byId<HTMLTableSectionElement>('alerts');
   private readonly severity = byId<HTMLSelectElement>('severity');
   private readonly token = byId<HTMLInputElement>('token');
@@ -43,9 +51,9 @@ export class AlertList {
     const want = this.severity.value;
     const list = [...this.items.values()]
       .filter((a) => want === '' || a.labels['severity'] === want)
-      .sort((a, b) => rank(a) - rank(b) || (a.startsAt < b.startsAt ? 1 : -1));
+      .sort((a, b) => RANK[this.stateOf(a)] - RANK[this.stateOf(b)] || (a.startsAt < b.startsAt ? 1 : -1));
     const rows = list.map((a) => {
-      const state = stateOf(a);
+      const state = this.stateOf(a);
       const sev = a.labels['severity'] ?? '';
       const action: Node = state === 'firing' ? this.silenceButton(a) : el('span', 'muted', '');
       const tr = row(
@@ -58,6 +66,18 @@ export class AlertList {
     });
     if (rows.length === 0) rows.push(row([el('span', 'muted', 'no alerts')]));
     this.body.replaceChildren(...rows);
+  }
+
+  private stateOf(a: Alert): 'firing' | 'silenced' | 'resolved' {
+    if (isResolved(a)) return 'resolved';
+    const until = this.pending.get(a.fingerprint);
+    if (a.status.state === 'suppressed') {
+      if (until !== undefined) this.pending.delete(a.fingerprint);
+      return 'silenced';
+    }
+    if (until !== undefined && until > Date.now()) return 'silenced';
+    this.pending.delete(a.fingerprint);
+    return 'firing';
   }
 
   private silenceButton(a: Alert): HTMLButtonElement {
@@ -88,7 +108,9 @@ export class AlertList {
         body: JSON.stringify(body),
       });
       showError(this.error, undefined);
-      await this.refresh();
+      this.pending.set(a.fingerprint, Date.now() + PENDING_SILENCE_MS);
+      this.render();
+      setTimeout(() => void this.refresh().catch(() => undefined), 2000);
     } catch (e) {
       showError(this.error, `Could not silence: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -99,14 +121,7 @@ function isResolved(a: Alert): boolean {
   return a.endsAt !== null && Date.parse(a.endsAt) <= Date.now();
 }
 
-function stateOf(a: Alert): 'firing' | 'silenced' | 'resolved' {
-  if (isResolved(a)) return 'resolved';
-  return a.status.state === 'suppressed' ? 'silenced' : 'firing';
-}
-
-function rank(a: Alert): number {
-  return { firing: 0, silenced: 1, resolved: 2 }[stateOf(a)];
-}
+const RANK = { firing: 0, silenced: 1, resolved: 2 } as const;
 
 function lead(name: string): number {
   return name === 'alertname' ? 0 : name === 'severity' ? 1 : 2;

@@ -35,8 +35,12 @@ function setConn(state: 'connecting' | 'live' | 'error' | 'history', text: strin
   conn.textContent = text;
 }
 
+/** The latest failure of each source, so that one source's success does not hide another's error. */
+const failures = new Map<string, string>();
 function report(where: string, e: unknown): void {
-  showError(errorBox, `${where}: ${e instanceof Error ? e.message : String(e)}`);
+  if (e === undefined) failures.delete(where);
+  else failures.set(where, `${where}: ${e instanceof Error ? e.message : String(e)}`);
+  showError(errorBox, failures.size === 0 ? undefined : [...failures.values()].join(' · '));
 }
 
 function openStream(): void {
@@ -83,7 +87,7 @@ async function pollStatus(): Promise<void> {
 
 function every(ms: number, what: string, f: () => Promise<void>): void {
   const run = (): void => {
-    f().then(() => showError(errorBox, undefined), (e: unknown) => report(what, e));
+    f().then(() => report(what, undefined), (e: unknown) => report(what, e ?? 'failed'));
   };
   run();
   setInterval(run, ms);
@@ -93,12 +97,13 @@ range.addEventListener('change', () => {
   live = range.value === 'live';
   for (const c of charts) c.clear();
   if (live) {
+    report('history', undefined);
     setConn('live', 'live');
     return;
   }
   setConn('history', 'history (cards live)');
   loadHistory(Number(range.value)).then(
-    () => showError(errorBox, undefined),
+    () => report('history', undefined),
     (e: unknown) => report('history', e),
   );
 });

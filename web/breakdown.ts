@@ -17,7 +17,7 @@ export function renderBreakdown(root: HTMLElement, series: readonly CurrentSerie
       let cells = table.get(key);
       if (cells === undefined) {
         if (table.size >= MAX_ROWS) continue;
-        table.set(key, (cells = new Map()));
+        table.set(key, (cells = new Map<string, number>()));
       }
       // Several series per cell (e.g. per model under one engine): the sum for rates, which these mostly are, would mislead for ratios, so keep the largest.
       cells.set(s.metric, Math.max(cells.get(s.metric) ?? -Infinity, s.value));

@@ -14,7 +14,7 @@ import { UnifiedPerformanceMonitor } from '../../src/monitor/unifiedMonitor.js';
 import { monitorView } from '../../src/monitor/monitorView.js';
 import { createIntegratedSystem } from '../../src/monitor/integrated.js';
 import { addDashboardRoutes, createServer, DASHBOARD_CSP, defaultWebDir } from '../../src/server/index.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, waitInPage } from '../helpers/browser.js';
 import { tempDir } from '../helpers/tempTree.js';
 
 test('the dashboard files: fixed list, content types, strict CSP, ETag revalidation, 404 for anything else', async (t) => {
@@ -116,20 +116,22 @@ test('the dashboard in chromium: cards, a live chart, a pushed breach as an aler
   assert.equal(response?.headers()['content-security-policy'], DASHBOARD_CSP);
 
   // Cards: the host collector's CPU shows a number; a metric nobody reports shows "—".
-  await page.waitForFunction(() => /\d/.test(document.querySelector('[data-card="cpu"] .value')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  // Page-side code is passed as text: this file is compiled without the DOM's types. (waitForFunction
+  // would evaluate it with eval(), which the page's CSP rightly refuses.)
+  await waitInPage(page, `/\\d/.test(document.querySelector('[data-card="cpu"] .value')?.textContent ?? '')`, 10_000);
   assert.equal(await page.textContent('[data-card="ttft"] .value'), '—');
-  await page.waitForFunction(() => /^\d+ \/ \d+$/.test(document.querySelector('[data-card="components"] .value')?.textContent ?? ''), undefined, { timeout: 15_000 });
+  await waitInPage(page, `/^\\d+ \\/ \\d+$/.test(document.querySelector('[data-card="components"] .value')?.textContent ?? '')`, 15_000);
 
   // A chart draws from the stream: points counted and pixels on the canvas.
-  await page.waitForFunction(() => Number((document.querySelector('.chart[data-metric="cpu_usage"]') as HTMLElement | null)?.dataset['points'] ?? 0) >= 3, undefined, { timeout: 10_000 });
-  const inked = await page.evaluate(() => {
-    const c = document.querySelector('.chart[data-metric="cpu_usage"] canvas') as HTMLCanvasElement | null;
+  await waitInPage(page, `Number(document.querySelector('.chart[data-metric="cpu_usage"]')?.dataset.points ?? 0) >= 3`, 10_000);
+  const inked = await page.evaluate<number>(`(() => {
+    const c = document.querySelector('.chart[data-metric="cpu_usage"] canvas');
     if (c === null) return 0;
-    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
-    for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) n++;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
     return n;
-  });
+  })()`);
   assert.ok(inked > 100, `the CPU chart's canvas has ${inked} drawn pixels`);
 
   // A pushed breach (evolution_convergence below its critical threshold) shows within 2 s.
@@ -156,7 +158,7 @@ test('the dashboard in chromium: cards, a live chart, a pushed breach as an aler
   assert.equal(await page.isHidden('#alert-error'), true);
 
   // Dark mode: the toggle flips the theme and the page's colours.
-  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const bg = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
   const light = await bg();
   await page.click('#theme');
   assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
