@@ -12,3 +12,4 @@ export type { PreHandler } from './auth.js';
 export { bearerAuth, bearerTokenMatches, isLoopbackHost } from './auth.js';
 export { acceptsGzip } from './encoding.js';
 export { HttpError } from './replies.js';
+export { openApiDocument } from './openapi.js';
