@@ -15,6 +15,7 @@ import { attachEchoDash, markEchoDashStopped } from './echoDash.js';
 import type { EchoDashWriter } from '../notify/echoDash/index.js';
 import { createDefaultMonitor } from './factory.js';
 import { monitorView } from './monitorView.js';
+import { addApiRoutes } from './apiRoutes.js';
 import { addPushRoute } from './pushRoute.js';
 import type { RulesStatus } from './rulesStatus.js';
 import { addSilenceRoutes } from './silenceRoutes.js';
@@ -66,7 +67,13 @@ export class IntegratedPerformanceSystem {
           `${options.listen?.host !== undefined ? 'listen.host' : 'server.host'} ${JSON.stringify(host.slice(0, 100))} is not a loopback address: binding it requires server.push_token ` +
           'in the config (write endpoints such as push check it), or bind 127.0.0.1';
       }
-      this._server = createServer(monitorView(this.monitor), {
+      const view = monitorView(this.monitor);
+      // GET /api/v1/status: the summary plus what only the integrated system knows (uptime, address, components).
+      const status = (): unknown => {
+        const summary = this.monitor.getPerformanceSummary();
+        return { ...summary, system: this._systemStatus(), components: this._componentStatus(summary) };
+      };
+      this._server = createServer({ ...view, status }, {
         host,
         port: options.listen?.port ?? sc.port,
         maxConnectionsPerIp: sc.max_connections_per_ip,
@@ -75,6 +82,7 @@ export class IntegratedPerformanceSystem {
       });
       addPushRoute(this._server, this.monitor);
       addSilenceRoutes(this._server, this.monitor);
+      addApiRoutes(this._server, this.monitor);
       addStreamRoute(this._server, this.monitor, options.stream, childLogger(this._logger, { stage: 'server' }));
       addDashboardRoutes(this._server.app);
     }
@@ -117,20 +125,16 @@ export class IntegratedPerformanceSystem {
     return this._address;
   }
 
+  /** The HTTP server, when this system serves: its routes, or `app` to add routes before `start()`. */
+  get server(): EchoPerfServer | undefined {
+    return this._server;
+  }
+
   getComprehensiveStatus(): ComprehensiveStatus {
     const summary = this.monitor.getPerformanceSummary();
-    const states = this.monitor.componentStates();
-    const componentStatus: ComprehensiveStatus['componentStatus'] = {};
-    for (const [name, state] of Object.entries(states)) componentStatus[name] = { state, collector: summary.collectors[name] };
     const now = this.monitor.clock.now();
     return {
-      systemStatus: {
-        running: this.monitor.isMonitoring,
-        startedAt: this._startedAt,
-        uptimeSeconds: this._startedAt === undefined ? 0 : (now - this._startedAt) / 1000,
-        monitorInterval: this.monitor.monitorInterval,
-        server: this._address,
-      },
+      systemStatus: this._systemStatus(now),
       performanceSummary: summary,
       dashboardData: buildDashboard({
         now,
@@ -139,9 +143,25 @@ export class IntegratedPerformanceSystem {
         snapshot: summary.currentMetrics,
         alerts: summary.recentAlerts.filter((a) => a.status === 'firing'),
       }),
-      componentStatus,
+      componentStatus: this._componentStatus(summary),
       rules: summary.rules,
     };
+  }
+
+  private _systemStatus(now: number = this.monitor.clock.now()): ComprehensiveStatus['systemStatus'] {
+    return {
+      running: this.monitor.isMonitoring,
+      startedAt: this._startedAt,
+      uptimeSeconds: this._startedAt === undefined ? 0 : (now - this._startedAt) / 1000,
+      monitorInterval: this.monitor.monitorInterval,
+      server: this._address,
+    };
+  }
+
+  private _componentStatus(summary: PerformanceSummary): ComprehensiveStatus['componentStatus'] {
+    const out = Object.create(null) as ComprehensiveStatus['componentStatus'];
+    for (const [name, state] of Object.entries(this.monitor.componentStates())) out[name] = { state, collector: summary.collectors[name] };
+    return out;
   }
 
   /** Writes the comprehensive status, the metrics history and the alerts as one JSON report. */

@@ -13,3 +13,4 @@ export { bearerAuth, bearerTokenMatches, isLoopbackHost } from './auth.js';
 export { acceptsGzip } from './encoding.js';
 export { HttpError } from './replies.js';
 export { addDashboardRoutes, defaultWebDir, DASHBOARD_CSP } from './static.js';
+export { openApiDocument } from './openapi.js';

@@ -25,6 +25,11 @@ export class RouteTable {
     if (entry.methods.has('GET')) entry.methods.add('HEAD');
   }
 
+  /** Every route path with the methods it answers, in registration order. */
+  list(): { url: string; methods: string[] }[] {
+    return [...this._entries].map(([url, e]) => ({ url, methods: [...e.methods].sort() }));
+  }
+
   /** The methods some route answers for `path` (no query string), sorted; empty when no route matches. */
   allowedMethods(path: string): string[] {
     const out = new Set<string>();

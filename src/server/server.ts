@@ -45,6 +45,8 @@ export interface EchoPerfServer {
    * set; lets everything through otherwise (only possible on loopback).
    */
   readonly requireToken: PreHandler;
+  /** Every registered route path and its methods (HEAD included for GET routes). */
+  routes(): { url: string; methods: string[] }[];
   /** Binds and starts answering. Port 0 gives an ephemeral port. Calling it again returns the same result. */
   listen(): Promise<ServerAddress>;
   /** Stops accepting and closes every connection, keep-alive ones included. Idempotent. */
@@ -144,6 +146,7 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
   return {
     app,
     requireToken: o.token === undefined ? allowAll : bearerAuth(o.token),
+    routes: () => routes.list(),
     listen: () => (listening ??= start()),
     close: () => (closing ??= app.close().then(() => undefined)),
   };
