@@ -157,6 +157,12 @@ test('the dashboard in chromium: cards, a live chart, a pushed breach as an aler
   assert.ok(silences[0]!.matchers.some((m) => m.name === 'alertname'));
   assert.equal(await page.isHidden('#alert-error'), true);
 
+  // History: the 5 min range draws the CPU chart from the query API, without an error.
+  await page.selectOption('#range', '300');
+  await waitInPage(page, `document.getElementById('conn')?.dataset.state === 'history' && Number(document.querySelector('.chart[data-metric="cpu_usage"]')?.dataset.points ?? 0) > 0`, 5000);
+  assert.equal(await page.isHidden('#error'), true, (await page.textContent('#error')) ?? '');
+  await page.selectOption('#range', 'live');
+
   // Dark mode: the toggle flips the theme and the page's colours.
   const bg = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
   const light = await bg();
