@@ -35,7 +35,7 @@ if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (Debian packag
 if (!existsSync(join(defaultWebDir(), 'index.html'))) throw new Error(`the dashboard is not built in ${defaultWebDir()}: run \`npm run build\``);
 
 const dir = mkdtempSync(join(tmpdir(), 'ep-dash-bench-'));
-const config = { log_level: 'silent', storage: { enabled: true, data_dir: join(dir, 'data') }, echo_dash: { enabled: false } };
+const config = { log_level: 'silent' as const, storage: { enabled: true, data_dir: join(dir, 'data') }, echo_dash: { enabled: false } };
 const now = Date.now();
 const t0 = now - DAY_S * 1000;
 

@@ -39,7 +39,7 @@ function setConn(state: 'connecting' | 'live' | 'error' | 'history', text: strin
 const failures = new Map<string, string>();
 function report(where: string, e: unknown): void {
   if (e === undefined) failures.delete(where);
-  else failures.set(where, `${where}: ${e instanceof Error ? e.message : String(e)}`);
+  else failures.set(where, `${where}: ${e instanceof Error ? e.message : typeof e === 'string' ? e : 'failed'}`);
   showError(errorBox, failures.size === 0 ? undefined : [...failures.values()].join(' · '));
 }
 

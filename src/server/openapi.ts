@@ -5,6 +5,8 @@
  * a test compares the two. Schemas use JSON Schema 2020-12, as 3.1 does.
  */
 
+import { DASHBOARD_OPENAPI_PATHS } from './static.js';
+
 type Json = Record<string, unknown>;
 
 const str = { type: 'string' };
@@ -34,6 +36,7 @@ const alertSchema: Json = {
 };
 
 const paths: Record<string, Json> = {
+  ...(DASHBOARD_OPENAPI_PATHS as Record<string, Json>),
   '/metrics': {
     get: {
       summary: 'Every series in the Prometheus text format 0.0.4, or OpenMetrics 1.0 when the Accept header asks for it; gzip on request.',

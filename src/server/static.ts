@@ -25,6 +25,23 @@ const FILES: ReadonlyArray<readonly [url: string, file: string, type: string]> =
   ['/assets/app.css', 'assets/app.css', 'text/css; charset=utf-8'],
 ];
 
+/** The dashboard's files as OpenAPI 3.1 path items, for the API's document (server/openapi.ts). */
+export const DASHBOARD_OPENAPI_PATHS: Readonly<Record<string, unknown>> = Object.fromEntries(
+  FILES.map(([url, , type]) => [
+    url,
+    {
+      get: {
+        summary: url === '/' ? 'The dashboard page (docs/dashboard.md).' : `The dashboard's ${type.startsWith('text/css') ? 'stylesheet' : 'script'}.`,
+        responses: {
+          '200': { description: 'The file', content: { [type.split(';')[0]!]: { schema: { type: 'string' } } } },
+          '304': { description: 'Unchanged (If-None-Match)' },
+          '404': { description: 'The dashboard is not built (npm run build)' },
+        },
+      },
+    },
+  ]),
+);
+
 interface Loaded {
   body: Buffer;
   type: string;
