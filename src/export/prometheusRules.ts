@@ -64,9 +64,14 @@ function anyOf(targets: readonly PromTarget[], f: (t: PromTarget) => string): st
   return targets.length === 1 ? f(targets[0]!) : targets.map((t) => `(${f(t)})`).join(' or ');
 }
 
+/** Text shown as it is by Prometheus's Go templates (labels and annotations are templated): `{{` is written as a template of itself. */
+export function templateLiteral(s: string): string {
+  return s.replaceAll('{{', '{{ "{{" }}');
+}
+
 /** The agent's default for an alert's component: the series' `component`, else its `engine`, else the source. */
 function componentLabel(r: SeriesRule, targets: readonly PromTarget[]): string {
-  if (r.component !== undefined) return r.component;
+  if (r.component !== undefined) return templateLiteral(r.component);
   const source = targets[0]?.family.implicitComponent ?? (targets[0]?.family.group === 'self' ? 'echo-perf' : r.metric);
   return `{{ if $labels.component }}{{ $labels.component }}{{ else if $labels.engine }}{{ $labels.engine }}{{ else }}${source}{{ end }}`;
 }
@@ -158,7 +163,7 @@ function baselineRules(x: ExportableRule & { spec: { kind: 'baseline' } }, targe
   const alert = alerting(x, targets, cond, r.severity ?? 'warning', `${r.metric} more than ${num(r.k)} standard deviations ${r.direction === 'both' ? 'from' : r.direction} its mean over ${promSeconds(w)}`, [
     `${x.name}: the agent's min_change (${num(r.min_change)}) and samples (${r.samples}) tests have no exact PromQL form.`,
   ]);
-  return [...zscoreRecords(x, targets, w, why), { ...alert, labels: { ...alert.labels, component: r.component ?? '{{ if $labels.component }}{{ $labels.component }}{{ else }}{{ $labels.engine }}{{ end }}' } }];
+  return [...zscoreRecords(x, targets, w, why), { ...alert, labels: { ...alert.labels, component: r.component !== undefined ? templateLiteral(r.component) : '{{ if $labels.component }}{{ $labels.component }}{{ else }}{{ $labels.engine }}{{ end }}' } }];
 }
 
 function sloRules(s: ExportableSlo): (RecordingRule | AlertingRule)[] {
