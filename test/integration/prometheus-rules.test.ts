@@ -98,6 +98,9 @@ test('a bad --config or argument exits 2 naming what was wrong', (t) => {
   assert.equal(extra.status, 2);
   assert.match(extra.stderr, /got "x\.yml"; expected no arguments/);
   assert.equal(built('help', 'export', 'prometheus-rules').status, 0);
+  const help = built('export', 'prometheus-rules', '--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^usage: echo-perf export prometheus-rules \[--config FILE\] \[--out FILE\]/);
 });
 
 test('a real Prometheus loads every exported group and fires the exported alert on a running agent', async (t) => {
