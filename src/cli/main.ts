@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { EchoPerfError } from '../core/errors.js';
 import { isLogLevel, LOG_LEVELS } from '../core/logger.js';
 import { runConfigCheck, runConfigSchema } from './configCmd.js';
+import { runExport } from './exportCmd.js';
 import { runDemo } from './demo.js';
 import { runQuery } from './query.js';
 import { runSilence } from './silence.js';
@@ -34,7 +35,7 @@ function parsePort(v: string | undefined): number | undefined {
 /** The command path (`config check`) and the arguments after it. */
 function commandPath(argv: readonly string[]): [string, string[]] {
   const [cmd = '', sub, ...more] = argv;
-  if ((cmd === 'config' || cmd === 'simulate' || cmd === 'notify') && sub !== undefined && COMMAND_USAGE.has(`${cmd} ${sub}`)) return [`${cmd} ${sub}`, more];
+  if ((cmd === 'config' || cmd === 'simulate' || cmd === 'notify' || cmd === 'export') && sub !== undefined && COMMAND_USAGE.has(`${cmd} ${sub}`)) return [`${cmd} ${sub}`, more];
   return [cmd, argv.slice(1)];
 }
 
@@ -118,6 +119,8 @@ export async function main(argv: string[]): Promise<number> {
       return runNotify(rest, out);
     case 'rules':
       return runRules(rest, out);
+    case 'export':
+      return runExport(rest, out);
     case 'replay': {
       const { values, positionals } = parseOrUsage(REPLAY_USAGE, () =>
         parseArgs({

@@ -24,6 +24,8 @@ commands:
   rules [--config FILE] [--json]
                           the active rule set (defaults and config, overrides applied)
   config schema           print the config file's JSON Schema
+  export prometheus-rules [--config FILE] [--out FILE]
+                          the active rule set as a Prometheus rules file (YAML), in /metrics names
   simulate engine --flavor aphrodite|vllm|sglang|tgi|llamacpp [--port N] [--scenario NAME]
                           serve a live simulated engine /metrics on 127.0.0.1 (scenarios: steady,
                           load-spike, throughput-degradation, kv-cache-saturation, engine-restart,
@@ -172,6 +174,22 @@ is disabled or its kind is not available.
 Exit 0 done; 2 on a bad argument or an invalid config (the message names the key).
 `;
 
+export const EXPORT_RULES_USAGE = `usage: echo-perf export prometheus-rules [--config FILE] [--out FILE]
+
+Writes the rules the monitor runs with this config (as echo-perf rules lists
+them) as a Prometheus rules file, in the names and units of /metrics
+(cpu_usage above 85 becomes echo_perf_cpu_usage_ratio > 0.85): groups
+echo-perf-thresholds, -engines, -trends, -forecasts, -baselines, -anomalies,
+-slos. Trends, baselines and anomalies are PromQL approximations, said so in
+the file's comments; rules PromQL cannot express are listed as comments.
+
+  -c, --config FILE  JSON config file; default: the built-in defaults
+  -o, --out FILE     write the file there (atomically); default: standard output
+  -h, --help         this text
+
+Exit 0 done; 2 on a bad argument or an invalid config (the message names the key).
+`;
+
 export const CONFIG_SCHEMA_USAGE = `usage: echo-perf config schema
 
 Prints the config file's JSON Schema (draft 2020-12), for editors and CI.
@@ -239,6 +257,8 @@ export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['replay', REPLAY_USAGE],
   ['notify test', NOTIFY_USAGE],
   ['rules', RULES_USAGE],
+  ['export', EXPORT_RULES_USAGE],
+  ['export prometheus-rules', EXPORT_RULES_USAGE],
   ['help', HELP_USAGE],
 ]);
 
