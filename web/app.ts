@@ -53,17 +53,22 @@ function openStream(): void {
   es.addEventListener('tick', (ev) => {
     const tick = JSON.parse((ev as MessageEvent<string>).data) as Tick;
     cards.update(tick.snapshot, tick.series);
-    if (live) for (const c of charts) c.push(tick.t, tick.series);
+    for (const c of charts) c.push(tick.t, tick.series);
   });
   es.addEventListener('alert', (ev) => alerts.upsert(JSON.parse((ev as MessageEvent<string>).data) as Alert));
 }
 
+/** Bumped on each range change, so that a late answer for an earlier range is dropped. */
+let rangeGeneration = 0;
+
 async function loadHistory(seconds: number): Promise<void> {
+  const generation = ++rangeGeneration;
   const step = Math.max(1, Math.ceil(seconds / HISTORY_POINTS));
   await Promise.all(
     charts.map(async (c) => {
       const q = new URLSearchParams({ metric: c.def.metric, start: relative(seconds), end: 'now', step: `${step}s` });
-      c.setHistory(await fetchJson<QueryResult>(`/api/v1/query?${q.toString()}`));
+      const r = await fetchJson<QueryResult>(`/api/v1/query?${q.toString()}`);
+      if (generation === rangeGeneration) c.setHistory(r);
     }),
   );
 }
@@ -95,13 +100,15 @@ function every(ms: number, what: string, f: () => Promise<void>): void {
 
 range.addEventListener('change', () => {
   live = range.value === 'live';
-  for (const c of charts) c.clear();
   if (live) {
+    rangeGeneration++;
+    for (const c of charts) c.showLive();
     report('history', undefined);
     setConn('live', 'live');
     return;
   }
   setConn('history', 'history (cards live)');
+  for (const c of charts) c.loading();
   loadHistory(Number(range.value)).then(
     () => report('history', undefined),
     (e: unknown) => report('history', e),

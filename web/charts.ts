@@ -21,10 +21,10 @@ export class MetricChart {
   private readonly box: HTMLElement;
   private readonly plotBox: HTMLElement;
   private plot: uPlot | undefined;
-  private xs: number[] = [];
-  private readonly keys: string[] = [];
-  private readonly names = new Map<string, string>();
-  private ys = new Map<string, (number | null)[]>();
+  /** The live window, kept up to date while a history range is shown, so that going back to live is instant. */
+  private readonly live = new Lines();
+  /** A range query's answer while the picker is off live. */
+  private history: Lines | undefined;
 
   constructor(parent: HTMLElement, def: ChartDef) {
     this.def = def;
@@ -38,86 +38,90 @@ export class MetricChart {
 
   /** One live tick: appends a column, dropping the oldest past LIVE_POINTS. */
   push(tMs: number, series: readonly CurrentSeries[]): void {
+    const l = this.live;
     const values = new Map<string, number>();
     for (const s of series) {
       if (s.metric !== this.def.metric) continue;
-      const key = this.keyFor(s.labels);
+      const key = l.keyFor(s.labels);
       if (key !== undefined) values.set(key, s.value);
     }
-    if (values.size === 0 && this.xs.length === 0) return;
-    this.xs.push(tMs / 1000);
-    for (const k of this.keys) this.ys.get(k)!.push(values.get(k) ?? null);
-    if (this.xs.length > LIVE_POINTS) {
-      const drop = this.xs.length - LIVE_POINTS;
-      this.xs.splice(0, drop);
-      for (const col of this.ys.values()) col.splice(0, drop);
+    if (values.size === 0 && l.xs.length === 0) return;
+    l.xs.push(tMs / 1000);
+    for (const k of l.keys) l.ys.get(k)!.push(values.get(k) ?? null);
+    if (l.xs.length > LIVE_POINTS) {
+      const drop = l.xs.length - LIVE_POINTS;
+      l.xs.splice(0, drop);
+      for (const col of l.ys.values()) col.splice(0, drop);
     }
-    this.draw();
+    if (this.history === undefined) this.draw(l);
   }
 
-  /** Replaces the data with a range query's answer. */
+  /** Shows a range query's answer until `showLive()`. */
   setHistory(r: QueryResult): void {
-    this.clear();
+    const h = new Lines();
     const index = new Map<number, number>();
     const times: number[] = [];
     const lines = r.series.slice(0, MAX_LINES);
     for (const s of lines) for (const [t] of s.points) if (!index.has(t)) { index.set(t, 0); times.push(t); }
     times.sort((a, b) => a - b);
     times.forEach((t, i) => index.set(t, i));
-    this.xs = times.map((t) => t / 1000);
+    h.xs = times.map((t) => t / 1000);
     for (const s of lines) {
-      const key = this.keyFor(s.labels)!;
-      const col = this.ys.get(key)!;
+      const col = h.ys.get(h.keyFor(s.labels)!)!;
       col.length = times.length;
       col.fill(null);
       for (const [t, v] of s.points) col[index.get(t)!] = v;
     }
-    this.draw(true);
+    this.history = h;
+    this.rebuild();
   }
 
-  clear(): void {
-    this.xs = [];
-    this.keys.length = 0;
-    this.names.clear();
-    this.ys = new Map();
-    this.plot?.destroy();
-    this.plot = undefined;
-    this.box.dataset['points'] = '0';
+  /** Back to the live window (kept while the history was shown). */
+  showLive(): void {
+    this.history = undefined;
+    this.rebuild();
   }
 
-  /** Rebuilds the plot (theme change: axis colours come from the page's CSS). */
+  /** Shows nothing until the next answer (a range is loading). */
+  loading(): void {
+    this.history = new Lines();
+    this.rebuild();
+  }
+
+  /** Rebuilds the plot (theme change: axis colours come from the page's CSS; a new set of lines). */
   rebuild(): void {
     this.plot?.destroy();
     this.plot = undefined;
-    this.draw(true);
+    this.shownKeys = '';
+    this.draw(this.history ?? this.live);
   }
 
   resize(): void {
     this.plot?.setSize({ width: this.width(), height: 200 });
   }
 
-  private keyFor(labels: Labels): string | undefined {
-    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
-    if (this.ys.has(key)) return key;
-    if (this.keys.length >= MAX_LINES) return undefined;
-    this.keys.push(key);
-    this.names.set(key, labelText(labels, NOISE));
-    this.ys.set(key, new Array<number | null>(this.xs.length).fill(null));
-    this.plot?.destroy(); // a new line: the plot's series list is rebuilt
-    this.plot = undefined;
-    return key;
-  }
+  private shownKeys = '';
 
-  private draw(rescale = false): void {
-    this.box.dataset['points'] = String(this.xs.length);
-    (this.box.lastElementChild as HTMLElement).hidden = this.xs.length > 0;
-    if (this.xs.length === 0) return;
-    const data: uPlot.AlignedData = [this.xs, ...this.keys.map((k) => this.ys.get(k)!)];
+  private draw(l: Lines): void {
+    this.box.dataset['points'] = String(l.xs.length);
+    (this.box.lastElementChild as HTMLElement).hidden = l.xs.length > 0;
+    if (l.xs.length === 0) {
+      this.plot?.destroy();
+      this.plot = undefined;
+      return;
+    }
+    const data: uPlot.AlignedData = [l.xs, ...l.keys.map((k) => l.ys.get(k)!)];
+    // A new line changes the plot's series list: uPlot is rebuilt then.
+    const keys = l.keys.join('\n');
+    if (this.plot !== undefined && keys !== this.shownKeys) {
+      this.plot.destroy();
+      this.plot = undefined;
+    }
     if (this.plot === undefined) {
-      this.plot = new uPlot(this.options(), data, this.plotBox);
+      this.shownKeys = keys;
+      this.plot = new uPlot(this.options(l), data, this.plotBox);
     } else {
       this.plot.setData(data, true);
-      if (rescale) this.plot.redraw();
     }
   }
 
@@ -125,7 +129,7 @@ export class MetricChart {
     return Math.max(200, this.box.clientWidth - 16);
   }
 
-  private options(): uPlot.Options {
+  private options(l: Lines): uPlot.Options {
     const css = getComputedStyle(document.documentElement);
     const fg = css.getPropertyValue('--muted').trim() || '#666';
     const grid = css.getPropertyValue('--line').trim() || '#ddd';
@@ -138,8 +142,27 @@ export class MetricChart {
       axes: [axis, { ...axis, size: 55 }],
       series: [
         {},
-        ...this.keys.map((k, i) => ({ label: this.names.get(k) ?? k, stroke: PALETTE[i % PALETTE.length]!, width: 1.5, spanGaps: false })),
+        ...l.keys.map((k, i) => ({ label: l.names.get(k) ?? k, stroke: PALETTE[i % PALETTE.length]!, width: 1.5, spanGaps: false })),
       ],
     };
+  }
+}
+
+/** Columns for uPlot: times (s) and one value array per label set, at most MAX_LINES. */
+class Lines {
+  xs: number[] = [];
+  readonly keys: string[] = [];
+  readonly names = new Map<string, string>();
+  readonly ys = new Map<string, (number | null)[]>();
+
+  /** The line of a label set, created (filled with gaps so far) when new; undefined past MAX_LINES. */
+  keyFor(labels: Labels): string | undefined {
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    if (this.ys.has(key)) return key;
+    if (this.keys.length >= MAX_LINES) return undefined;
+    this.keys.push(key);
+    this.names.set(key, labelText(labels, NOISE));
+    this.ys.set(key, new Array<number | null>(this.xs.length).fill(null));
+    return key;
   }
 }

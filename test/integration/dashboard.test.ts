@@ -122,6 +122,14 @@ test('the dashboard in chromium: cards, a live chart, a pushed breach as an aler
   assert.equal(await page.textContent('[data-card="ttft"] .value'), '—');
   await waitInPage(page, `/^\\d+ \\/ \\d+$/.test(document.querySelector('[data-card="components"] .value')?.textContent ?? '')`, 15_000);
 
+  // Breakdown: a component pushing series labelled by engine and model gets a row in each table (refreshed every 5 s).
+  const llm = await fetch(`${base}/api/v1/push/llm`, { method: 'POST', body: JSON.stringify({ labels: { engine: 'vllm-a', model: 'llama-<b>3' }, token_throughput: 512 }), headers: { 'content-type': 'application/json' } });
+  assert.equal(llm.status, 200, await llm.text());
+  await page.waitForSelector('table[data-dim="engine"] td:text-is("vllm-a")', { timeout: 7000 });
+  await page.waitForSelector('table[data-dim="model"] td:text-is("llama-<b>3")', { timeout: 2000 });
+  assert.equal(await page.locator('#breakdown b').count(), 0, 'label values are text, never markup');
+  assert.match((await page.textContent('table[data-dim="engine"] tbody')) ?? '', /512/);
+
   // A chart draws from the stream: points counted and pixels on the canvas.
   await waitInPage(page, `Number(document.querySelector('.chart[data-metric="cpu_usage"]')?.dataset.points ?? 0) >= 3`, 10_000);
   const inked = await page.evaluate<number>(`(() => {
