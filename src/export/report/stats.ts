@@ -94,9 +94,6 @@ export function direction(t: Trend): 'rising' | 'falling' | 'flat' {
   return t.change > 0 ? 'rising' : 'falling';
 }
 
-/** Slots the range is cut into to measure coverage. */
-const SLOTS = 200;
-
 export interface Uptime {
   readonly who: string;
   readonly kind: 'target' | 'collector' | 'component';
@@ -106,8 +103,37 @@ export interface Uptime {
   readonly up?: number | undefined;
 }
 
-function slotOf(t: number, start: number, span: number): number {
-  return Math.min(SLOTS - 1, Math.max(0, Math.floor(((t - start) / span) * SLOTS)));
+type Interval = [number, number];
+
+/**
+ * The spans a series covers: each point holds until the next one, unless the
+ * next comes later than twice the series' median interval (a gap); the last
+ * point holds one median interval. Clipped to the range.
+ */
+function covered(points: readonly (readonly [number, number])[], range: { start: number; end: number }, pred: (v: number) => boolean): Interval[] {
+  if (points.length === 0) return [];
+  const dts: number[] = [];
+  for (let i = 1; i < points.length; i++) dts.push(points[i]![0] - points[i - 1]![0]);
+  dts.sort((a, b) => a - b);
+  const median = dts.length > 0 ? dts[Math.floor(dts.length / 2)]! : 0;
+  const out: Interval[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const [t, v] = points[i]!;
+    if (!pred(v)) continue;
+    const next = i + 1 < points.length ? points[i + 1]![0] : Infinity;
+    const to = Math.min(next, t + (next === Infinity ? median : 2 * median));
+    const a = Math.max(t, range.start);
+    const b = Math.min(to, range.end);
+    if (b > a) out.push([a, b]);
+  }
+  return out;
+}
+
+/** Length of the union of intervals. */
+function unionLength(intervals: Interval[]): number {
+  let total = 0;
+  for (const [a, b] of mergeIntervals(intervals)) total += b - a;
+  return total;
 }
 
 function labelText(l: Labels, keys: readonly string[]): string {
@@ -123,32 +149,46 @@ function labelText(l: Labels, keys: readonly string[]): string {
 export function uptime(data: ReportData, max = 500): Uptime[] {
   const span = Math.max(1, data.range.end - data.range.start);
   const out: Uptime[] = [];
-  const cover = (s: ReportSeries, pred: (v: number) => boolean): Set<number> => {
-    const slots = new Set<number>();
-    for (const [t, v] of s.points) if (t >= data.range.start && t <= data.range.end && pred(v)) slots.add(slotOf(t, data.range.start, span));
-    return slots;
-  };
   for (const s of data.series) {
     if (out.length >= max) break;
     const kind = s.name === 'up' ? 'target' : s.name === 'echo_perf_collector_up' ? 'collector' : undefined;
     if (kind === undefined) continue;
-    out.push({ who: labelText(s.labels, ['job', 'instance', 'target', 'collector', 'component']), kind, withData: cover(s, () => true).size / SLOTS, up: cover(s, (v) => v === 1).size / SLOTS });
+    out.push({
+      who: labelText(s.labels, ['job', 'instance', 'target', 'collector', 'component']),
+      kind,
+      withData: unionLength(covered(s.points, data.range, () => true)) / span,
+      up: unionLength(covered(s.points, data.range, (v) => v === 1)) / span,
+    });
   }
-  const byComponent = new Map<string, Set<number>>();
+  const byComponent = new Map<string, Interval[]>();
   for (const s of data.series) {
     const c = s.labels['component'];
     if (c === undefined) continue;
-    let set = byComponent.get(c);
-    if (set === undefined) {
+    let list = byComponent.get(c);
+    if (list === undefined) {
       if (byComponent.size >= max) continue;
-      set = new Set();
-      byComponent.set(c, set);
+      list = [];
+      byComponent.set(c, list);
     }
-    for (const slot of cover(s, () => true)) set.add(slot);
+    // Merged as they come, so a component with many series holds few intervals.
+    const merged = [...list, ...covered(s.points, data.range, () => true)];
+    list.length = 0;
+    list.push(...mergeIntervals(merged));
   }
-  for (const [c, set] of [...byComponent].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [c, list] of [...byComponent].sort(([a], [b]) => a.localeCompare(b))) {
     if (out.length >= max) break;
-    out.push({ who: c, kind: 'component', withData: set.size / SLOTS });
+    out.push({ who: c, kind: 'component', withData: unionLength(list) / span });
+  }
+  return out;
+}
+
+function mergeIntervals(intervals: Interval[]): Interval[] {
+  intervals.sort((x, y) => x[0] - y[0]);
+  const out: Interval[] = [];
+  for (const [x, y] of intervals) {
+    const last = out[out.length - 1];
+    if (last !== undefined && x <= last[1]) last[1] = Math.max(last[1], y);
+    else out.push([x, y]);
   }
   return out;
 }
