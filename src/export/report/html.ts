@@ -110,7 +110,7 @@ function trendSection(d: ReportData): string {
   for (const t of ts) {
     const u = t.series.unit;
     const dir = direction(t);
-    html += `<tr><td class="lbl">${esc(seriesTitle(t.series))}</td><td class="n">${esc(withUnit(t.slopePerHour, u))}</td><td class="n">${esc(withUnit(t.change, u))}</td><td class="n">${esc(withUnit(t.mean, u))}</td><td class="${dir}">${dir}</td></tr>`;
+    html += `<tr><td class="lbl">${esc(seriesTitle(t.series))}</td><td class="n">${esc(withUnit(t.slopePerHour, `${u ?? ''}/h`))}</td><td class="n">${esc(withUnit(t.change, u))}</td><td class="n">${esc(withUnit(t.mean, u))}</td><td class="${dir}">${dir}</td></tr>`;
   }
   return `${html}</tbody></table></section>`;
 }
