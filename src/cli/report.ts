@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../config/index.js';
+import { EchoPerfError } from '../core/errors.js';
 import { METRIC_NAME_RE } from '../core/labels.js';
 import { defaultDataDir } from '../core/stateDir.js';
 import { gatherFromDataDir, reportFormatOf, unitOf, writeCsv, writeReport, type ReportSeries } from '../export/report/index.js';
@@ -91,6 +92,16 @@ function dataDirOf(flag: string | undefined, config: string | undefined): string
 /** One metric's stored points at a time, so a CSV of any length holds one metric in memory. */
 function* streamSeries(reader: DiskReader, names: readonly string[], start: number, end: number): Generator<ReportSeries> {
   for (const name of names) {
-    for (const s of reader.query({ name, start, end }).series) yield { name, labels: s.labels, unit: unitOf(name, s.labels), points: s.points };
+    let series: ReturnType<DiskReader['query']>['series'];
+    try {
+      series = reader.query({ name, start, end }).series;
+    } catch (e) {
+      // The store's point budget: say which flags narrow the output.
+      if (e instanceof EchoPerfError && e.code === 'EP_ERR_ARGUMENT') {
+        throw usageError(`--metric ${shown(name)}: too many points between ${new Date(start).toISOString()} and ${new Date(end).toISOString()} for one CSV read (${e.message}); expected a shorter range (--since, --start/--end)`, REPORT_USAGE);
+      }
+      throw e;
+    }
+    for (const s of series) yield { name, labels: s.labels, unit: unitOf(name, s.labels), points: s.points };
   }
 }
