@@ -11,7 +11,7 @@ import { writeCsv } from './csv.js';
 import type { ReportData } from './types.js';
 
 export type { ReportAlert, ReportData, ReportSeries } from './types.js';
-export { gatherFromDataDir, gatherFromMemory, type GatherOptions, type LiveInputs, type MemorySource } from './gather.js';
+export { gatherFromDataDir, gatherFromMemory, unitOf, type GatherOptions, type LiveInputs, type MemorySource } from './gather.js';
 export { renderHtml, type HtmlOptions } from './html.js';
 export { CSV_HEADER, csvLabels, writeCsv } from './csv.js';
 export { reportJson } from './json.js';
