@@ -15,6 +15,7 @@ import { runConfigCheck, runConfigSchema } from './configCmd.js';
 import { runExport } from './exportCmd.js';
 import { runDemo } from './demo.js';
 import { runQuery } from './query.js';
+import { runReport } from './report.js';
 import { runSilence } from './silence.js';
 import { runNotify } from './notify.js';
 import { runReplay } from './replay.js';
@@ -113,6 +114,8 @@ export async function main(argv: string[]): Promise<number> {
       return runDemo(rest, out);
     case 'query':
       return runQuery(rest, out);
+    case 'report':
+      return runReport(rest, out);
     case 'silence':
       return runSilence(rest, out);
     case 'notify':

@@ -75,10 +75,12 @@ function withoutQuantile(l: Record<string, string>): Labels {
   return rest;
 }
 
-function range(
+/** The range of --since or --start/--end (shared with `echo-perf report`); `defaultSince` ms without either. */
+export function range(
   values: { since?: string | undefined; start?: string | undefined; end?: string | undefined },
   now: number,
   bad: (flag: string, value: string | undefined, expected: string) => never,
+  defaultSince = 3_600_000,
 ): { start: number; end: number } {
   if (values.since !== undefined && (values.start !== undefined || values.end !== undefined)) {
     bad('--since', values.since, 'either --since or --start/--end, not both');
@@ -89,7 +91,7 @@ function range(
     if (start > end) bad('--start', values.start, `a time before --end (${new Date(end).toISOString()})`);
     return { start, end };
   }
-  const since = values.since === undefined ? 3_600_000 : (parseDuration(values.since) ?? bad('--since', values.since, 'a duration such as 10m, 1h30m, 7d'));
+  const since = values.since === undefined ? defaultSince : (parseDuration(values.since) ?? bad('--since', values.since, 'a duration such as 10m, 1h30m, 7d'));
   return { start: end - since, end };
 }
 

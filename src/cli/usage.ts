@@ -20,6 +20,9 @@ commands:
                           a summary and a JSON report (--fast: ~1 min 35 s)
   query --metric NAME [--label k=v] [--since 10m | --start T --end T] [--step 1m] [--format table|json|csv]
                           stored history of one metric from the data dir (read-only, works while start runs)
+  report --out FILE.html|.csv|.json [--since 24h | --start T --end T] [--metric NAME]...
+                          a report over the data dir's history: one self-contained HTML page
+                          (charts, figures, trends, alerts, uptime, SLOs), raw CSV, or JSON
   config check FILE       validate a config file (exit 0 valid, 2 invalid)
   rules [--config FILE] [--json]
                           the active rule set (defaults and config, overrides applied)
@@ -243,6 +246,29 @@ covers the range (raw, 1 min, 1 h). Read-only: works while echo-perf start runs.
   -h, --help       this text
 `;
 
+export const REPORT_USAGE = `usage: echo-perf report --out FILE [--since 24h | --start T --end T] [--metric NAME]...
+                       [--data-dir DIR | --config FILE] [--max-charts N]
+
+Writes a report over a range of the data dir's history, from the finest tier that
+covers the range (raw, 1 min, 1 h). Read-only: works while echo-perf start runs.
+The extension of FILE picks the format:
+  .html  one self-contained page (no script, no external reference): summary, charts,
+         per-metric min/mean/p95/max/last, trends, alert timeline, uptime, SLOs
+  .csv   raw points: timestamp,metric,labels,value (RFC 4180), one line per point
+  .json  the figures: {generatedAt, range, metrics, alerts, components, trends, slo}
+
+  -o, --out FILE   where to write (replaced atomically)
+  --since DUR      the last DUR (default 24h): 90s, 10m, 1h30m, 7d
+  --start T        RFC 3339 (2026-11-27T10:00:00Z) or unix seconds; with --end
+  --end T          default: now
+  --metric NAME    only this metric (repeatable), as stored (cpu_usage) or as /metrics names it
+  --data-dir DIR   default: the config's storage.data_dir, else $XDG_STATE_HOME/echo-perf
+                   or ~/.local/state/echo-perf
+  -c, --config F   the agent's config file, for its storage.data_dir
+  --max-charts N   charts drawn at most in .html (default 24; the others are named)
+  -h, --help       this text
+`;
+
 export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['start', START_USAGE],
   ['demo', `${DEMO_USAGE}\n`],
@@ -253,6 +279,7 @@ export const COMMAND_USAGE: ReadonlyMap<string, string> = new Map([
   ['simulate engine', SIMULATE_ENGINE_USAGE],
   ['simulate component', SIMULATE_COMPONENT_USAGE],
   ['query', QUERY_USAGE],
+  ['report', REPORT_USAGE],
   ['silence', SILENCE_USAGE],
   ['replay', REPLAY_USAGE],
   ['notify test', NOTIFY_USAGE],

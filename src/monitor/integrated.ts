@@ -9,6 +9,7 @@ import { writeJsonAtomic } from '../core/atomicFile.js';
 import { EchoPerfError } from '../core/errors.js';
 import { childLogger, createStreamLogger, type Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/net.js';
+import { gatherFromMemory, reportFormatOf, writeReport } from '../export/report/index.js';
 import { buildDashboard } from '../notify/echoDash/index.js';
 import { addDashboardRoutes, createServer, type EchoPerfServer, type ServerAddress } from '../server/index.js';
 import { attachEchoDash, markEchoDashStopped } from './echoDash.js';
@@ -164,8 +165,25 @@ export class IntegratedPerformanceSystem {
     return out;
   }
 
-  /** Writes the comprehensive status, the metrics history and the alerts as one JSON report. */
+  /**
+   * Writes a report of what the monitor holds in memory, in the format the
+   * extension names: `.json` the comprehensive status, the metrics history and
+   * the alerts (the seed's report); `.html` one self-contained page; `.csv` the
+   * raw points. Any other name gets the JSON report, as the seed wrote it
+   * whatever the name.
+   */
   exportPerformanceReport(path: string): void {
+    if (typeof path !== 'string' || path === '') {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `exportPerformanceReport path: got ${JSON.stringify(path)?.slice(0, 100)}; expected a file path ending in .json, .html or .csv`);
+    }
+    const format = reportFormatOf(path) ?? 'json';
+    if (format !== 'json') {
+      const states: Record<string, string> = {};
+      for (const [name, state] of Object.entries(this.monitor.componentStates())) states[name] = state;
+      const data = gatherFromMemory(this.monitor.store, { now: this.monitor.clock.now(), alerts: this.monitor.alertsHistory.toArray(), componentStates: states });
+      writeReport(path, format, data);
+      return;
+    }
     writeJsonAtomic(path, {
       generatedAt: new Date(this.monitor.clock.now()).toISOString(),
       status: this.getComprehensiveStatus(),

@@ -141,16 +141,26 @@ function rawPoints(db: Db, id: number, q: StoreQuery, cache: DecodedChunkCache |
   return out;
 }
 
-/** Buckets of a rollup tier in [from, to], oldest first, the still-open one last: `fn(start, sum, count)`. */
-function eachBucket(db: Db, tier: 'minute' | 'hour', id: number, from: number, to: number, cache: DecodedChunkCache | undefined, fn: (t: number, sum: number, count: number) => void): void {
+/** Buckets of a rollup tier in [from, to], oldest first, the still-open one last: `fn(start, sum, count, min, max)`. */
+function eachBucket(
+  db: Db,
+  tier: 'minute' | 'hour',
+  id: number,
+  from: number,
+  to: number,
+  cache: DecodedChunkCache | undefined,
+  fn: (t: number, sum: number, count: number, min: number, max: number) => void,
+): void {
   let last = -Infinity;
   for (const c of chunksBetween(db, tier, id, from, to, cache)) {
+    const min = c.columns[0]!;
+    const max = c.columns[1]!;
     const sum = c.columns[2]!;
     const count = c.columns[3]!;
     for (let i = 0; i < c.t.length; i++) {
       const t = c.t[i]!;
       if (t < from || t > to) continue;
-      fn(t, sum[i]!, count[i]!);
+      fn(t, sum[i]!, count[i]!, min[i]!, max[i]!);
       last = t;
     }
   }
@@ -158,9 +168,39 @@ function eachBucket(db: Db, tier: 'minute' | 'hour', id: number, from: number, t
     | { start_t: number; state: Uint8Array }
     | undefined;
   if (open !== undefined && open.start_t >= from && open.start_t <= to && open.start_t > last) {
-    const [, , sum, count] = readState(open.state);
-    if (count > 0) fn(open.start_t, sum, count);
+    const [min, max, sum, count] = readState(open.state);
+    if (count > 0) fn(open.start_t, sum, count, min, max);
   }
+}
+
+/** One series' buckets as `[start, min, max]`. */
+export interface BandSeries {
+  labels: Labels;
+  bands: [number, number, number][];
+}
+
+/**
+ * The lowest and highest sample of each stored bucket of `q`'s series, when the
+ * range falls in a rollup tier (none for raw: its points are the samples).
+ * Bounded as `runQuery` is: MAX_QUERY_SERIES series, MAX_QUERY_POINTS buckets.
+ */
+export function runBands(db: Db, q: StoreQuery, now: number, retention: RetentionMs, cache?: DecodedChunkCache): { tier: Tier; series: BandSeries[] } {
+  const tier = tierFor(q.start, now, retention);
+  if (tier === 'raw') return { tier, series: [] };
+  const rows = stmt(db, `SELECT id, labels FROM series WHERE name = ? ORDER BY id`).all(q.name) as IdRow[];
+  const series: BandSeries[] = [];
+  let budget = MAX_QUERY_POINTS;
+  for (const row of rows) {
+    const labels = parseLabels(row.labels);
+    if (!matchesLabels(labels, q.labels)) continue;
+    if (series.length >= MAX_QUERY_SERIES) throw bad('labels', q.labels, `a selection of at most ${MAX_QUERY_SERIES} series of ${q.name} (more match)`);
+    const bands: [number, number, number][] = [];
+    eachBucket(db, tier, row.id, q.start, q.end, cache, (t, _sum, _count, min, max) => void bands.push([t, min, max]));
+    budget -= bands.length;
+    if (budget < 0) throw bad('end', q.end, `a range giving at most ${MAX_QUERY_POINTS} buckets in all`);
+    if (bands.length > 0) series.push({ labels, bands });
+  }
+  return { tier, series };
 }
 
 function rollupPoints(db: Db, tier: 'minute' | 'hour', id: number, q: StoreQuery, cache: DecodedChunkCache | undefined): Points {

@@ -6,9 +6,11 @@
  */
 import { EchoPerfError, describeError } from '../../core/errors.js';
 import { DecodedChunkCache } from './chunkCache.js';
-import { toPoints, validateQuery, runQuery } from './query.js';
+import { toPoints, validateQuery, runBands, runQuery, type BandSeries } from './query.js';
+import { readAlerts } from './restore.js';
 import { dbPath, openReadonly, stmt, type Db } from './schema.js';
-import type { QueryResult, RetentionMs, StoreQuery } from './types.js';
+import { silentLogger } from '../../core/logger.js';
+import type { PersistedAlert, QueryResult, RetentionMs, StoreQuery, Tier } from './types.js';
 
 /** The defaults of `storage.retention` (2 d, 30 d, 365 d), for a database that never recorded its own. */
 export const DEFAULT_RETENTION: RetentionMs = { rawMs: 172_800_000, minuteMs: 2_592_000_000, hourMs: 31_536_000_000 };
@@ -46,6 +48,16 @@ export class DiskReader {
   /** The stored points of `q` (see docs/storage.md for the tier and step rules). */
   query(q: StoreQuery): QueryResult {
     return toPoints(runQuery(this._db, validateQuery(q), this._now(), this._retention, this._cache));
+  }
+
+  /** Each rollup bucket's min and max for `q` (none when the range is in the raw tier), for bands around the means `query` gives. */
+  bands(q: StoreQuery): { tier: Tier; series: BandSeries[] } {
+    return runBands(this._db, validateQuery(q), this._now(), this._retention, this._cache);
+  }
+
+  /** The alert records the agent saved last: those firing at its last flush (records that are not JSON are skipped). */
+  alerts(): PersistedAlert[] {
+    return readAlerts(this._db, silentLogger);
   }
 
   /** Names of the stored series, sorted. */
