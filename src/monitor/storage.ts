@@ -3,8 +3,9 @@
  * The persistent tier wired to one monitor: opened on the first start (the
  * lock is held from then until close), the hot tier refilled and firing
  * alerts restored from it, every accepted sample handed to it, firing alerts
- * saved after each tick that changed them, a failing disk raised as a
- * CRITICAL alert on component `store` until it works again.
+ * saved after each tick that changed them, every alert event appended to its
+ * history, a failing disk raised as a CRITICAL alert on component `store`
+ * until it works again.
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -90,6 +91,23 @@ export class MonitorStorage {
     if (key === this._savedFiring) return;
     this._savedFiring = key;
     d.saveAlerts(firing.map((a) => ({ fingerprint: a.fingerprint, record: a })));
+  }
+
+  /**
+   * Appends the evaluation's alert events to the history (written with the
+   * next flush): every incident, silenced or not, since muting holds back
+   * notifications, not what happened.
+   */
+  recordEvents(at: number, events: readonly PerformanceAlert[]): void {
+    const d = this._disk;
+    if (d === undefined) return;
+    for (const e of events) {
+      try {
+        d.recordAlertEvent({ t: at, record: e });
+      } catch (err) {
+        this._logger.error(`cannot record alert event ${e.fingerprint.slice(0, 100)}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   }
 
   /**

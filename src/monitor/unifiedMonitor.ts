@@ -399,6 +399,7 @@ export class UnifiedPerformanceMonitor {
     const events = this._p.alerts.apply(at, findings, recoveries);
     // A baseline freezes while its series alerts, so a degradation is not learnt as normal.
     for (const e of events) this._p.pipeline.rules.alerting(e.fingerprint, e.status === 'firing');
+    this._p.storage?.recordEvents(at, events);
     {
       // Silences and inhibit rules hold back notifications, not alerts (alert/suppress.ts).
       const firing = this._p.alerts.firing();

@@ -50,3 +50,26 @@ export function alertsIn(records: readonly unknown[], range: { start: number; en
   }
   return out.slice(-max);
 }
+
+/**
+ * One record per incident (by `id`) from records given oldest first: the
+ * resolved one when there is one, else the newest. Records without an id are
+ * kept as they are.
+ */
+export function latestPerIncident(records: readonly unknown[]): unknown[] {
+  const byId = new Map<string, unknown>();
+  const loose: unknown[] = [];
+  for (const rec of records) {
+    const r = typeof rec === 'object' && rec !== null ? (rec as Record<string, unknown>) : undefined;
+    const id = r?.['id'];
+    if (typeof id !== 'string') {
+      loose.push(rec);
+      continue;
+    }
+    const had = byId.get(id) as Record<string, unknown> | undefined;
+    if (had !== undefined && had['status'] === 'resolved' && r!['status'] !== 'resolved') continue;
+    byId.delete(id);
+    byId.set(id, rec);
+  }
+  return [...loose, ...byId.values()];
+}

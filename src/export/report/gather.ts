@@ -11,7 +11,7 @@ import type { DiskReader } from '../../store/disk/index.js';
 import type { SeriesPoints } from '../../store/series.js';
 import type { Sample } from '../../core/types.js';
 import { exportedFamilyOf } from '../names.js';
-import { alertsIn } from './alerts.js';
+import { alertsIn, latestPerIncident } from './alerts.js';
 import type { ReportData, ReportSeries } from './types.js';
 
 export interface GatherOptions {
@@ -59,6 +59,23 @@ function readMetric(reader: DiskReader, name: string, o: GatherOptions): { tier:
   return n > maxPoints ? stepped() : r;
 }
 
+/** Alert events read per part of the history at most. */
+const MAX_EVENTS = 10_000;
+
+/**
+ * The incidents a data dir knows of around the range: the history's events
+ * in it, the resolutions after it of incidents open at its end, and the set
+ * firing at the last flush (incidents open across the whole range), merged to
+ * one record per incident.
+ */
+function alertRecords(reader: DiskReader, o: GatherOptions): unknown[] {
+  const records: unknown[] = [];
+  for (const e of reader.alertEvents(o.start, o.end, MAX_EVENTS)) records.push(e.record);
+  for (const e of reader.resolvedAcross(o.end, MAX_EVENTS)) records.push(e.record);
+  for (const a of reader.alerts()) records.push(a.record);
+  return latestPerIncident(records);
+}
+
 /** Everything a report shows, from a data dir opened read-only. */
 export function gatherFromDataDir(reader: DiskReader, o: GatherOptions): ReportData {
   const maxSeries = o.maxSeries ?? 5000;
@@ -89,8 +106,7 @@ export function gatherFromDataDir(reader: DiskReader, o: GatherOptions): ReportD
     tier,
     series,
     leftOut,
-    alerts: alertsIn(reader.alerts().map((a) => a.record), { start: o.start, end: o.end }),
-    alertsNote: 'A data dir keeps the alerts firing at the agent\'s last flush, not the resolved ones: this timeline lists those firing then (a report written by the running system lists resolved ones too).',
+    alerts: alertsIn(alertRecords(reader, o), { start: o.start, end: o.end }),
   };
 }
 

@@ -22,7 +22,12 @@ export function reportJson(d: ReportData): Record<string, unknown> {
     range: { start: new Date(d.range.start).toISOString(), end: new Date(d.range.end).toISOString() },
     tier: d.tier,
     metrics,
-    alerts: d.alerts.map((a) => ({ ...a, startsAt: new Date(a.startsAt).toISOString(), endsAt: a.endsAt === undefined ? null : new Date(a.endsAt).toISOString() })),
+    alerts: d.alerts.map((a) => ({
+      ...a,
+      startsAt: new Date(a.startsAt).toISOString(),
+      endsAt: a.endsAt === undefined ? null : new Date(a.endsAt).toISOString(),
+      durationSeconds: a.endsAt === undefined ? null : (a.endsAt - a.startsAt) / 1000,
+    })),
     ...(d.alertsNote !== undefined ? { alertsNote: d.alertsNote } : {}),
     components,
     trends: trends(d).map((t) => ({ series: seriesKey(t.series.name, t.series.labels), slopePerHour: t.slopePerHour, change: t.change, direction: direction(t) })),

@@ -38,7 +38,7 @@ export interface ReportData {
   /** Series not gathered (past the bound), by name: the report says so. */
   readonly leftOut: readonly string[];
   readonly alerts: readonly ReportAlert[];
-  /** How complete the alert records are (a data dir keeps the firing set only). */
+  /** A caveat on how complete the alert records are, shown above the timeline. */
   readonly alertsNote?: string | undefined;
   /** State of each component, when the source knows it (a live monitor). */
   readonly componentStates?: Readonly<Record<string, string>> | undefined;

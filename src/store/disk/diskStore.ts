@@ -10,8 +10,8 @@ import type { Timer } from '../../core/clock.js';
 import { EchoPerfError, describeError } from '../../core/errors.js';
 import type { SeriesDescriptor, SeriesPersistence } from '../persistence.js';
 import { acquireLock } from './lock.js';
-import { MAX_STATE_NAMESPACES, checkAlerts, checkOptions, checkState } from './options.js';
-import type { Batch, Def, FromWorker, ToWorker, WriterStatus } from './protocol.js';
+import { MAX_PENDING_ALERT_EVENTS, MAX_STATE_NAMESPACES, checkAlertEvent, checkAlerts, checkOptions, checkState, type AlertEventInput } from './options.js';
+import type { AlertEventRow, Batch, Def, FromWorker, ToWorker, WriterStatus } from './protocol.js';
 import { toPointsAsync, validateQuery, type ColumnResult } from './query.js';
 import { readAlerts, readRecent, readState, type RecentSeries } from './restore.js';
 import { SampleBuffer } from './sampleBuffer.js';
@@ -22,18 +22,29 @@ import type { DiskHealth, DiskStoreOptions, PersistedAlert, QueryResult, StoreQu
 /** Hot-tier ids are small sequential integers; this bound keeps the writer's per-id arrays dense. */
 export const MAX_SERIES_ID = 2 ** 24;
 
+const sum = (xs: Iterable<number>): number => {
+  let n = 0;
+  for (const x of xs) n += x;
+  return n;
+};
+
 type Resolver = { ok: (r: ColumnResult | undefined) => void; fail: (e: Error) => void };
 
 export class DiskStore implements SeriesPersistence {
   private readonly _buf: SampleBuffer;
   private readonly _defs: Def[] = [];
   private _alerts: [string, string][] | undefined;
+  private _events: AlertEventRow[] = [];
+  private _eventsDropped = 0;
+  private _eventsLost = 0;
+  /** Events posted with each flush, by its seq, until its status comes back. */
+  private readonly _eventsInFlight = new Map<number, number>();
   private readonly _state = new Map<string, [string, string][]>();
   private readonly _waiting = new Map<number, Resolver>();
   private _seq = 0;
   private _inFlight = 0;
   private _worker: Worker | undefined;
-  private _w: WriterStatus = { ok: true, pending: 0, dropped: 0, rejected: 0, bytesOnDisk: 0, series: 0 };
+  private _w: WriterStatus = { ok: true, pending: 0, dropped: 0, rejected: 0, pendingEvents: 0, droppedEvents: 0, bytesOnDisk: 0, series: 0 };
   private _lost = 0;
   private _since: number | undefined;
   private _lastFlushAt: number | undefined;
@@ -116,6 +127,18 @@ export class DiskStore implements SeriesPersistence {
     this._alerts = checkAlerts(active);
   }
 
+  /**
+   * Appends an alert event to the history with the next flush (the writer
+   * thread does the writing). Throws EP_ERR_ARGUMENT naming the bad field.
+   */
+  recordAlertEvent(e: AlertEventInput): void {
+    this._events.push(checkAlertEvent(e));
+    if (this._events.length > MAX_PENDING_ALERT_EVENTS) {
+      this._events.shift();
+      this._eventsDropped++;
+    }
+  }
+
   loadAlerts(): PersistedAlert[] {
     return this._saved.slice();
   }
@@ -143,8 +166,11 @@ export class DiskStore implements SeriesPersistence {
     if (this._closing !== undefined) return Promise.resolve();
     if (this._worker === undefined) this._startWorker();
     const batches = this._buf.takeAll();
-    const m: ToWorker = { type: 'flush', seq: ++this._seq, now: this._o.clock.now(), defs: this._defs.splice(0), batches, alerts: this._alerts, state: [...this._state] };
+    const m: ToWorker = { type: 'flush', seq: ++this._seq, now: this._o.clock.now(), defs: this._defs.splice(0), batches, alerts: this._alerts, events: this._events, state: [...this._state] };
     this._alerts = undefined;
+    this._events = [];
+    if (this._worker === undefined) this._eventsLost += m.events.length;
+    else if (m.events.length > 0) this._eventsInFlight.set(m.seq, m.events.length);
     this._state.clear();
     this._flushing = true;
     const settled = (): void => {
@@ -180,6 +206,8 @@ export class DiskStore implements SeriesPersistence {
       rejectedSamples: this._w.rejected,
       bytesOnDisk: this._w.bytesOnDisk,
       series: this._w.series,
+      pendingAlertEvents: this._events.length + sum(this._eventsInFlight.values()) + this._w.pendingEvents,
+      droppedAlertEvents: this._eventsDropped + this._eventsLost + this._w.droppedEvents,
     };
     if (this._w.error !== undefined) h.error = this._w.error;
     if (this._since !== undefined) h.since = this._since;
@@ -265,7 +293,9 @@ export class DiskStore implements SeriesPersistence {
       // What the thread held is gone with it.
       this._lost += this._inFlight + this._w.pending;
       this._inFlight = 0;
-      this._w = { ...this._w, pending: 0 };
+      this._eventsLost += sum(this._eventsInFlight.values()) + this._w.pendingEvents;
+      this._eventsInFlight.clear();
+      this._w = { ...this._w, pending: 0, pendingEvents: 0 };
       for (const seq of [...this._waiting.keys()]) this._settle(seq, (r) => r.fail(new Error('the store writer thread stopped')));
       // A new thread starts with the next flush: at most one start per flush interval.
       if (this._closing === undefined) this._o.logger.warn('store: the writer thread stopped; a new one starts with the next flush');
@@ -281,6 +311,8 @@ export class DiskStore implements SeriesPersistence {
         this._handOver();
         return;
       case 'status':
+        // A flush's status comes once its events reached the writer (counted in pendingEvents from then on).
+        if (m.seq !== undefined) this._eventsInFlight.delete(m.seq);
         this._setStatus(m.status);
         if (m.seq !== undefined) this._lastFlushAt = this._o.clock.now();
         this._settle(m.seq, (r) => r.ok(undefined));

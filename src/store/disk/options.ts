@@ -76,6 +76,39 @@ export function checkAlerts(active: readonly PersistedAlert[]): [string, string]
   return out;
 }
 
+/** Alert events waiting for a commit at most (on each side of the writer thread); past it the oldest are dropped and counted. */
+export const MAX_PENDING_ALERT_EVENTS = 10_000;
+
+/** An alert event as the monitor hands it: the incident record at time `t`. */
+export interface AlertEventInput {
+  /** When the event happened (ms since the epoch). */
+  t: number;
+  /** The incident record (a PerformanceAlert), with `id`, `fingerprint` and `status`. */
+  record: unknown;
+}
+
+/** One alert event as the row the writer appends, checked. */
+export function checkAlertEvent(e: AlertEventInput): [number, string, string, string, string] {
+  const t = e?.t;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t >= 2 ** 53) throw bad('alertEvent.t', t, 'ms since the epoch');
+  const r = (typeof e.record === 'object' && e.record !== null ? e.record : {}) as Record<string, unknown>;
+  const id = r['id'];
+  if (typeof id !== 'string' || id === '' || id.length > 512) throw bad('alertEvent.record.id', id, 'a string of 1 to 512 characters');
+  const fp = r['fingerprint'];
+  if (typeof fp !== 'string' || fp === '' || fp.length > 512) throw bad('alertEvent.record.fingerprint', fp, 'a string of 1 to 512 characters');
+  const status = r['status'];
+  if (status !== 'firing' && status !== 'resolved') throw bad('alertEvent.record.status', status, '"firing" or "resolved"');
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(e.record);
+  } catch (err) {
+    throw bad('alertEvent.record', String(err), 'a JSON-serialisable value');
+  }
+  if (json === undefined) throw bad('alertEvent.record', e.record, 'a JSON-serialisable value');
+  if (json.length > MAX_ALERT_JSON) throw bad('alertEvent.record', `${json.length} characters of JSON`, `at most ${MAX_ALERT_JSON}`);
+  return [t, id, fp, status, json];
+}
+
 /** State namespaces at most, rows per namespace, and the size of one row's JSON. */
 export const MAX_STATE_NAMESPACES = 16;
 export const MAX_STATE_ROWS = 100_000;

@@ -24,9 +24,12 @@ export interface Batch {
 
 export type Def = [id: number, d: SeriesDescriptor];
 
+/** One alert event as the `alert_events` table stores it; the record is JSON. */
+export type AlertEventRow = [t: number, id: string, fingerprint: string, status: string, record: string];
+
 export type ToWorker =
   | { type: 'samples'; now: number; defs: Def[]; batch: Batch }
-  | { type: 'flush'; seq: number; now: number; defs: Def[]; batches: Batch[]; alerts: [string, string][] | undefined; state: [string, [string, string][]][] }
+  | { type: 'flush'; seq: number; now: number; defs: Def[]; batches: Batch[]; alerts: [string, string][] | undefined; events: AlertEventRow[]; state: [string, [string, string][]][] }
   | { type: 'query'; seq: number; now: number; defs: Def[]; batches: Batch[]; q: StoreQuery }
   | { type: 'close'; seq: number; now: number };
 
@@ -36,6 +39,9 @@ export interface WriterStatus {
   pending: number;
   dropped: number;
   rejected: number;
+  /** Alert events waiting for a commit, and those dropped past the bound while commits failed. */
+  pendingEvents: number;
+  droppedEvents: number;
   lastFlushMs?: number;
   bytesOnDisk: number;
   series: number;

@@ -7,10 +7,11 @@
 import { EchoPerfError, describeError } from '../../core/errors.js';
 import { DecodedChunkCache } from './chunkCache.js';
 import { toPoints, validateQuery, runBands, runQuery, type BandSeries } from './query.js';
+import { readAlertEvents, readResolvedAcross } from './alertHistory.js';
 import { readAlerts } from './restore.js';
 import { dbPath, openReadonly, stmt, type Db } from './schema.js';
 import { silentLogger } from '../../core/logger.js';
-import type { PersistedAlert, QueryResult, RetentionMs, StoreQuery, Tier } from './types.js';
+import type { PersistedAlert, QueryResult, RetentionMs, StoreQuery, StoredAlertEvent, Tier } from './types.js';
 
 /** The defaults of `storage.retention` (2 d, 30 d, 365 d), for a database that never recorded its own. */
 export const DEFAULT_RETENTION: RetentionMs = { rawMs: 172_800_000, minuteMs: 2_592_000_000, hourMs: 31_536_000_000 };
@@ -58,6 +59,20 @@ export class DiskReader {
   /** The alert records the agent saved last: those firing at its last flush (records that are not JSON are skipped). */
   alerts(): PersistedAlert[] {
     return readAlerts(this._db, silentLogger);
+  }
+
+  /**
+   * The alert history: every event (firing, escalated, repeated, resolved)
+   * with from <= t <= to, oldest first, at most `limit` (1 to 100,000).
+   * Events older than storage.retention.minute are gone.
+   */
+  alertEvents(from: number, to: number, limit = 10_000): StoredAlertEvent[] {
+    return readAlertEvents(this._db, from, to, limit);
+  }
+
+  /** Resolved events after `at` of incidents already firing at `at` (at most `limit`), oldest first. */
+  resolvedAcross(at: number, limit = 10_000): StoredAlertEvent[] {
+    return readResolvedAcross(this._db, at, limit);
   }
 
   /** Names of the stored series, sorted. */

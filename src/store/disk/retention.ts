@@ -1,8 +1,9 @@
 /**
  * @module store/disk/retention
- * Deletes whole chunks past their tier's retention, a few small batches per
- * flush (each its own short transaction, so a big backlog never holds the
- * writer for long), then hands freed pages back to the file system.
+ * Deletes whole chunks past their tier's retention and alert events past the
+ * minute tier's, a few small batches per flush (each its own short
+ * transaction, so a big backlog never holds the writer for long), then hands
+ * freed pages back to the file system.
  */
 import { stmt, type Db } from './schema.js';
 import { PERIOD_MS, TABLE, TIERS, retentionOf } from './tiers.js';
@@ -38,6 +39,17 @@ export function retentionPass(db: Db, writer: ChunkWriter, now: number, r: Reten
         more = true;
         break;
       }
+    }
+  }
+  // Alert history is kept as long as the minute tier: a report over any range that tier covers shows its incidents.
+  const delEvents = stmt(db, `DELETE FROM alert_events WHERE seq IN (SELECT seq FROM alert_events WHERE t < ? LIMIT ${RETENTION_BATCH})`);
+  for (let i = 0; ; i++) {
+    const n = delEvents.run(now - r.minuteMs).changes;
+    deleted += n;
+    if (n < RETENTION_BATCH) break;
+    if (i + 1 === RETENTION_BATCHES_PER_PASS) {
+      more = true;
+      break;
     }
   }
   // Buckets of series that stopped before this process started are still open on disk.

@@ -15,7 +15,7 @@ import { EchoPerfError, describeError } from '../../core/errors.js';
 
 export type Db = Database.Database;
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** "EPDB" in ASCII. */
 export const APPLICATION_ID = 0x45504442;
 export const DB_FILE = 'echo-perf.db';
@@ -74,8 +74,24 @@ export function stmt(db: Db, sql: string): Database.Statement {
 /** Analysis state kept across restarts (silences, rule state), replaced a namespace at a time. */
 const STATE_TABLE = `CREATE TABLE state (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID;`;
 
+/**
+ * Every alert event (firing, escalated, repeated, resolved), appended and kept
+ * for storage.retention.minute, so reports over past ranges show incidents that
+ * have since resolved. `t` is when the event happened.
+ */
+const ALERT_EVENTS_TABLE = `
+  CREATE TABLE alert_events (
+    seq INTEGER PRIMARY KEY,
+    t INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status TEXT NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX alert_events_t ON alert_events (t);`;
+
 /** Steps from version i + 1 to i + 2. */
-const MIGRATIONS: readonly ((db: Db) => void)[] = [(db) => db.exec(STATE_TABLE)];
+const MIGRATIONS: readonly ((db: Db) => void)[] = [(db) => db.exec(STATE_TABLE), (db) => db.exec(ALERT_EVENTS_TABLE)];
 
 function openError(path: string, e: unknown): EchoPerfError {
   return new EchoPerfError('EP_ERR_STORE_OPEN', `cannot open the store database ${path}: ${describeError(e)}`, { cause: e });

@@ -37,6 +37,9 @@ export interface DiskHealth {
   droppedSamples: number;
   /** Samples refused by the writer: unknown series id, or a timestamp not after the series' last stored one. */
   rejectedSamples: number;
+  /** Alert events not yet committed, and those dropped (over 10,000 waiting while the disk failed, or lost with the writer thread). */
+  pendingAlertEvents: number;
+  droppedAlertEvents: number;
   lastFlushAt?: number;
   lastFlushMs?: number;
   /** The database file and its write-ahead log. */
@@ -48,6 +51,15 @@ export interface DiskHealth {
 export interface PersistedAlert {
   fingerprint: string;
   /** The alert as the monitor gives it; stored as JSON. */
+  record: unknown;
+}
+
+/** One row of the alert history: an incident's record as of one of its events. */
+export interface StoredAlertEvent {
+  t: number;
+  id: string;
+  fingerprint: string;
+  status: string;
   record: unknown;
 }
 

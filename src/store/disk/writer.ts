@@ -9,7 +9,8 @@
  */
 import type { SeriesDescriptor } from '../persistence.js';
 import { ChunkEncoder, MAX_CHUNK_SAMPLES } from '../chunks/index.js';
-import type { Batch } from './protocol.js';
+import { MAX_PENDING_ALERT_EVENTS } from './options.js';
+import type { AlertEventRow, Batch } from './protocol.js';
 import { stmt, type Db } from './schema.js';
 import { loadSeriesState, type OpenChunk, type RollupTier, type SeriesState } from './seriesState.js';
 import { MAX_SPAN_MS, PERIOD_MS, TABLE, bucketStart, retentionOf } from './tiers.js';
@@ -40,11 +41,13 @@ export class ChunkWriter {
   private _dirty: SeriesState[] = [];
   private _pending: Batch[] = [];
   private _alerts: [string, string][] | undefined;
+  private _events: AlertEventRow[] = [];
   private readonly _state = new Map<string, [string, string][]>();
   private _txRejected = 0;
   pendingCount = 0;
   dropped = 0;
   rejected = 0;
+  droppedEvents = 0;
 
   private _conn: Db | undefined;
 
@@ -94,6 +97,20 @@ export class ChunkWriter {
     this._alerts = alerts;
   }
 
+  /** Alert events to append with the next commit; kept across failed commits, the oldest dropped past the bound. */
+  addEvents(rows: readonly AlertEventRow[]): void {
+    for (const r of rows) this._events.push(r);
+    const excess = this._events.length - MAX_PENDING_ALERT_EVENTS;
+    if (excess > 0) {
+      this._events.splice(0, excess);
+      this.droppedEvents += excess;
+    }
+  }
+
+  get pendingEvents(): number {
+    return this._events.length;
+  }
+
   /** A namespace's state rows to write with the next commit, replacing its stored rows. */
   setState(namespace: string, rows: [string, string][]): void {
     this._state.set(namespace, rows);
@@ -116,6 +133,10 @@ export class ChunkWriter {
           const ins = stmt(this._db, `INSERT OR REPLACE INTO alerts (fingerprint, record) VALUES (?, ?)`);
           for (const [fp, json] of this._alerts) ins.run(fp, json);
         }
+        if (this._events.length > 0) {
+          const ins = stmt(this._db, `INSERT INTO alert_events (t, id, fingerprint, status, record) VALUES (?, ?, ?, ?, ?)`);
+          for (const [t, id, fp, status, json] of this._events) ins.run(Math.round(t), id, fp, status, json);
+        }
         for (const [ns, rows] of this._state) {
           stmt(this._db, `DELETE FROM state WHERE namespace = ?`).run(ns);
           const ins = stmt(this._db, `INSERT INTO state (namespace, key, value) VALUES (?, ?, ?)`);
@@ -130,6 +151,7 @@ export class ChunkWriter {
     this._pending = [];
     this.pendingCount = 0;
     this._alerts = undefined;
+    this._events = [];
     this._state.clear();
     this.rejected += this._txRejected;
     this._txRejected = 0;

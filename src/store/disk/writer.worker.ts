@@ -67,6 +67,8 @@ function status(): WriterStatus {
     pending: writer.pendingCount,
     dropped: writer.dropped,
     rejected: writer.rejected,
+    pendingEvents: writer.pendingEvents,
+    droppedEvents: writer.droppedEvents,
     bytesOnDisk: bytesOnDisk(),
     series,
   };
@@ -116,6 +118,7 @@ function handle(m: ToWorker): void {
       if (m.type === 'flush') {
         send({ type: 'ack', n, pending: w.pendingCount, dropped: w.dropped });
         if (m.alerts !== undefined) w.setAlerts(m.alerts);
+        w.addEvents(m.events);
         for (const [ns, rows] of m.state) w.setState(ns, rows);
         commit(m.now);
         send({ type: 'status', seq: m.seq, status: status() });
