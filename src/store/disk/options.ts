@@ -14,7 +14,8 @@ export const MAX_ALERT_JSON = 256 * 1024;
 function show(v: unknown): string {
   let s: string;
   try {
-    s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+    // JSON would show NaN and ±Infinity as null.
+    s = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
   } catch {
     s = String(v);
   }
