@@ -128,3 +128,26 @@ test('a version-2 data dir is upgraded in place, keeping its samples, alerts and
   assert.deepEqual(reader.alertEvents(-Infinity, Infinity).map((e) => e.id), ['after']);
   assert.equal(reader.query({ name: 'gpu_util', start: BASE, end: BASE + 60_000 }).series[0]!.points.length, 60);
 });
+
+test('a failed commit keeps the events, which the next commit writes once', async (t) => {
+  const dir = tempDir(t);
+  const { store } = openTestStore(t, dir);
+  await store.flush();
+  // Another connection holding the write lock makes the writer's commit fail (SQLITE_BUSY after its busy timeout).
+  const blocker = new Database(join(dir, DB_FILE));
+  t.after(() => blocker.close());
+  blocker.exec('BEGIN IMMEDIATE');
+  store.recordAlertEvent({ t: BASE + 1, record: rec('kept', 'firing', BASE + 1) });
+  store.recordAlertEvent({ t: BASE + 2, record: rec('kept', 'resolved', BASE + 1, BASE + 2) });
+  await store.flush();
+  assert.equal(store.health().ok, false, 'the commit failed');
+  assert.equal(store.health().pendingAlertEvents, 2, 'the events wait in the writer');
+  blocker.exec('COMMIT');
+  await store.flush();
+  assert.equal(store.health().ok, true);
+  assert.equal(store.health().pendingAlertEvents, 0);
+  await store.close();
+  const reader = DiskReader.open(dir);
+  t.after(() => reader.close());
+  assert.deepEqual(reader.alertEvents(-Infinity, Infinity).map((e) => `${e.id}:${e.status}`), ['kept:firing', 'kept:resolved']);
+});

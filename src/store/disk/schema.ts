@@ -77,10 +77,11 @@ const STATE_TABLE = `CREATE TABLE state (namespace TEXT NOT NULL, key TEXT NOT N
 /**
  * Every alert event (firing, escalated, repeated, resolved), appended and kept
  * for storage.retention.minute, so reports over past ranges show incidents that
- * have since resolved. `t` is when the event happened.
+ * have since resolved. `t` is when the event happened. IF NOT EXISTS: a file
+ * whose version was set back by hand keeps the history it has.
  */
 const ALERT_EVENTS_TABLE = `
-  CREATE TABLE alert_events (
+  CREATE TABLE IF NOT EXISTS alert_events (
     seq INTEGER PRIMARY KEY,
     t INTEGER NOT NULL,
     id TEXT NOT NULL,
@@ -88,7 +89,7 @@ const ALERT_EVENTS_TABLE = `
     status TEXT NOT NULL,
     record TEXT NOT NULL
   );
-  CREATE INDEX alert_events_t ON alert_events (t);`;
+  CREATE INDEX IF NOT EXISTS alert_events_t ON alert_events (t);`;
 
 /** Steps from version i + 1 to i + 2. */
 const MIGRATIONS: readonly ((db: Db) => void)[] = [(db) => db.exec(STATE_TABLE), (db) => db.exec(ALERT_EVENTS_TABLE)];
