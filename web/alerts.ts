@@ -21,9 +21,23 @@ export class AlertList {
   private readonly severity = byId<HTMLSelectElement>('severity');
   private readonly token = byId<HTMLInputElement>('token');
   private readonly error = byId('alert-error');
+  private renderQueued = false;
 
   constructor() {
     this.severity.addEventListener('change', () => this.render());
+  }
+
+  /**
+   * One render per frame however many alert events arrive: a burst of events
+   * (a whole group resolving) rebuilt the table once per event, tens of ms each.
+   */
+  private scheduleRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      this.render();
+    });
   }
 
   /** The firing list as the server has it now; alerts no longer in it are kept as resolved. */
@@ -42,9 +56,12 @@ export class AlertList {
     this.items.set(a.fingerprint, a);
     if (this.items.size > MAX_ALERTS) {
       const victim = [...this.items].find(([, x]) => isResolved(x))?.[0] ?? this.items.keys().next().value;
-      if (victim !== undefined) this.items.delete(victim);
+      if (victim !== undefined) {
+        this.items.delete(victim);
+        this.pending.delete(victim);
+      }
     }
-    if (render) this.render();
+    if (render) this.scheduleRender();
   }
 
   render(): void {
