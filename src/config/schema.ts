@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { checkComponentName, COMPONENT_NAME_EXPECTED, COMPONENT_NAME_RE } from '../core/components.js';
 import { rulesSchema } from './rules/index.js';
 import { notifiersSchema } from './notifiers.js';
+import { remoteWriteSchema } from './remoteWrite.js';
 
 /** Threshold keys: the metric names alerts carry (seed's PerformanceThresholds, snake_case). */
 export const thresholdKeys = [
@@ -249,6 +250,8 @@ export const configSchema = z.strictObject({
    * console and echo_dash are on unless listed with enabled: false
    */
   notifiers: notifiersSchema.default([]),
+  /** Prometheus remote-write 1.0 receivers every sample /metrics shows is sent to; see docs/remote_write.md */
+  remote_write: remoteWriteSchema.default([]),
   server: z
     .strictObject({
       /** bind address; anything but loopback requires push_token */

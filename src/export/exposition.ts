@@ -113,6 +113,18 @@ function addOwn(byName: Map<string, Building>, s: Sample): void {
   push(b, f.name, ownLabels(s.labels, f), toExposedUnit(s.v, f.scale), f.quantile, f.custom === true);
 }
 
+/**
+ * One of the agent's own samples as /metrics shows it: exposed name, labels
+ * (a summary's `quantile` included) and value in the exposed unit. For
+ * exporters that send samples one by one (remote_write).
+ */
+export function exposedSample(s: Sample): { name: string; labels: Record<string, string>; value: number } {
+  const f = exportedFamilyOf(s.name, s.labels);
+  const labels = ownLabels(s.labels, f);
+  if (f.quantile !== undefined) labels['quantile'] = f.quantile;
+  return { name: f.name, labels, value: toExposedUnit(s.v, f.scale) };
+}
+
 function newFamily(name: string, type: MetricType, help: string | undefined, unit: string | undefined, sortByLabels: boolean): Building {
   const family: MetricFamily & { samples: ExpositionSample[] } = {
     name,

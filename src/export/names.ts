@@ -203,6 +203,12 @@ const SELF: readonly Row[] = [
   ['echo_perf_notification_retries_total', 'notification_retries_total', 'counter', 'Delivery attempts that failed and will be tried again.'],
   ['echo_perf_notification_queue_length', 'notification_queue_length', 'gauge', "Notifications waiting in the notifier's outbox."],
   ['echo_perf_notification_oldest_pending_seconds', 'notification_oldest_pending_seconds', 'gauge', "Age of the oldest notification waiting in the notifier's outbox (0 when none waits)."],
+  // Prometheus's prometheus_remote_storage_* figures, per remote_write queue (label `remote`).
+  ['echo_perf_remote_write_samples_pending', 'remote_write_samples_pending', 'gauge', 'Samples waiting in the remote_write queue (in memory).'],
+  ['echo_perf_remote_write_samples_sent_total', 'remote_write_samples_sent_total', 'counter', 'Samples the receiver accepted.'],
+  ['echo_perf_remote_write_samples_failed_total', 'remote_write_samples_failed_total', 'counter', 'Samples given up: refused for good by the receiver (4xx other than 429), or dropped from a full queue with no data dir to read them back from.'],
+  ['echo_perf_remote_write_samples_retried_total', 'remote_write_samples_retried_total', 'counter', 'Samples of requests that failed and were tried again (5xx, 429, network).'],
+  ['echo_perf_remote_write_highest_sent_timestamp_seconds', 'remote_write_highest_sent_timestamp_seconds', 'gauge', 'Newest sample timestamp the receiver accepted (unix seconds).'],
 ];
 
 /** Per scrape target and engine (label `target` = its configured name). */

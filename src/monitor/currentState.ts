@@ -18,6 +18,7 @@ import type { AlertDispatcher } from '../notify/dispatch.js';
 import { targetHealthSamples } from '../export/fromStore.js';
 import type { PushedComponents } from './pushIngest.js';
 import type { MonitorStorage } from './storage.js';
+import type { RemoteWriters } from '../export/remoteWrite/index.js';
 import type { TickLoop } from './tickLoop.js';
 
 export interface StateParts {
@@ -34,6 +35,8 @@ export interface StateParts {
   readonly pipeline: { readonly rules: RuleEngine };
   /** The persistent tier, when this monitor keeps history on disk. */
   readonly storage: MonitorStorage | undefined;
+  /** The remote_write receivers' queues. */
+  readonly remoteWrite: RemoteWriters;
 }
 
 export function currentSamples(p: StateParts, at: number): Sample[] {
@@ -73,6 +76,7 @@ export function selfSamples(p: StateParts, at: number): Sample[] {
     g('echo_perf_alert_events_dropped_total', p.dispatcher.droppedTotal),
     ...p.delivery.selfSamples(at),
     ...(p.storage?.selfSamples(at) ?? []),
+    ...p.remoteWrite.selfSamples(at),
   ];
 }
 

@@ -21,6 +21,7 @@ import type { PerformanceThresholds } from '../analyze/thresholds.js';
 import { AlertLog } from '../alert/log.js';
 import { AlertDelivery } from '../notify/center.js';
 import { AlertDispatcher } from '../notify/dispatch.js';
+import { RemoteWriters } from '../export/remoteWrite/index.js';
 import { createNotifier } from '../notify/senders/index.js';
 import type { StateParts } from './currentState.js';
 import { PushedComponents } from './pushIngest.js';
@@ -103,6 +104,7 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
     loop: new TickLoop({ clock, intervalMs: () => live.intervalMs(), tick: (at, current) => live.tick(at, current), busy: () => runner.inFlight() }),
     evictAfterMs: Math.max(STALE_MS, ...specs.map((s) => 2 * s.intervalMs)),
     storage: storageFor(c, clock, childLogger(logger, { stage: 'store' }), options),
+    remoteWrite: new RemoteWriters(c.remote_write, childLogger(logger, { stage: 'remote_write' })),
   };
 }
 

@@ -14,7 +14,7 @@ import { defaultDataDir } from '../core/stateDir.js';
 import type { Sample } from '../core/types.js';
 import type { EchoPerfConfig } from '../config/index.js';
 import type { SeriesStore } from '../store/series.js';
-import { DiskStore, type DiskHealth, type QueryResult, type StoreQuery } from '../store/disk/index.js';
+import { DiskStore, type DiskHealth, type QueryResult, type RecentSeries, type StoreQuery } from '../store/disk/index.js';
 import type { Finding } from '../analyze/finding.js';
 import type { PerformanceAlert } from '../alert/alert.js';
 
@@ -123,6 +123,16 @@ export class MonitorStorage {
     } catch (e) {
       this._logger.error(`cannot save ${namespace} state: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** A namespace's saved state as the data dir holds it now (empty when not open). */
+  loadState(namespace: string): [string, unknown][] {
+    return this._disk?.loadState(namespace) ?? [];
+  }
+
+  /** Stored samples after `sinceMs`, the newest `maxPerSeries` of each series (empty when not open). */
+  backlog(sinceMs: number, maxPerSeries: number): RecentSeries[] {
+    return this._disk?.recent(sinceMs, maxPerSeries) ?? [];
   }
 
   query(q: StoreQuery): Promise<QueryResult> | undefined {

@@ -137,6 +137,8 @@ export class UnifiedPerformanceMonitor {
     // The outbox lives beside the history (under the same lock); without a data dir, in memory.
     this._p.delivery.open(this._p.storage?.dataDir);
     this._p.registry.open();
+    // After the data dir: each queue resumes after the watermark saved there.
+    this._p.remoteWrite.start(this._p.storage?.open === true ? this._p.storage : undefined);
     this._p.loop.start();
     this.scrapes.start();
     this._logger.info(`Performance monitoring started (interval ${this._interval}s, ${this.componentCollectors.size} collectors)`);
@@ -336,6 +338,7 @@ export class UnifiedPerformanceMonitor {
     this._saveSilences();
     this._ruleState.maybeSave(this._clock.now(), true);
     await this._p.delivery.close();
+    await this._p.remoteWrite.close();
     await this._p.storage?.close();
   }
 
@@ -412,6 +415,7 @@ export class UnifiedPerformanceMonitor {
       this._ruleState.maybeSave(at);
     }
     this.store.append(this.selfSamples(at), { meta: { origin: 'self' } });
+    if (this._p.remoteWrite.size > 0) this._p.remoteWrite.observe(this.currentSamples(at));
     // Series that stopped reporting leave the store after Prometheus's 5-minute staleness period
     // (history series only once no snapshot in metricsHistory refers to them).
     if (this._p.loop.ticks % 30 === 0) this.store.evictOlderThan(at - this._p.evictAfterMs, (this.metricsHistory.oldestAt() ?? at) - STALE_MS);
