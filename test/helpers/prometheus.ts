@@ -14,6 +14,9 @@ export interface PrometheusPeer {
   /** Instant query at `time` (seconds); returns the result array. */
   query(expr: string, time?: number): Promise<{ metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[]>;
   stop(): Promise<void>;
+  /** Stops the process, keeping its data dir and port, so `resume` brings the same server back. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -31,29 +34,41 @@ export async function startPrometheus(binary: string, scrapeConfigs: string, ext
   const dir = mkdtempSync(join(tmpdir(), 'ep-prom-'));
   const port = await freePort();
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${scrapeConfigs}`);
-  const child = spawn(
-    binary,
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...extraArgs],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${stderr}`);
-    try {
-      const r = await fetch(`${url}/-/ready`);
-      if (r.ok) break;
-    } catch {
-      // not listening yet
+  let stderr = '';
+  const launch = async (): Promise<ChildProcess> => {
+    const c = spawn(
+      binary,
+      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...extraArgs],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    c.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (c.exitCode !== null) throw new Error(`prometheus exited with ${c.exitCode}: ${stderr}`);
+      try {
+        const r = await fetch(`${url}/-/ready`);
+        if (r.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
-    if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return c;
+  };
+  let child = await launch();
+  const halt = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  };
   return {
     url,
-    child,
+    get child() {
+      return child;
+    },
     async query(expr, time) {
       const q = new URLSearchParams({ query: expr, ...(time !== undefined ? { time: String(time) } : {}) });
       const r = await fetch(`${url}/api/v1/query?${q.toString()}`);
@@ -62,11 +77,12 @@ export async function startPrometheus(binary: string, scrapeConfigs: string, ext
       return body.data.result;
     },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
+    },
+    pause: halt,
+    async resume() {
+      child = await launch();
     },
   };
 }

@@ -184,9 +184,15 @@ export class RemoteWriteQueue {
         await this._backfill();
         continue;
       }
-      const waited = this._firstPendingAt === undefined ? Infinity : Date.now() - this._firstPendingAt;
+      if (this.pending === 0) {
+        if (this._closed) break;
+        this._firstPendingAt = undefined;
+        await this._sleep(q.batch_send_deadline * 1000);
+        continue;
+      }
+      const waited = Date.now() - (this._firstPendingAt ?? Date.now());
       if (!this._closed && this.pending < q.max_samples_per_send && waited < q.batch_send_deadline * 1000) {
-        await this._sleep(this._firstPendingAt === undefined ? q.batch_send_deadline * 1000 : q.batch_send_deadline * 1000 - waited);
+        await this._sleep(q.batch_send_deadline * 1000 - waited);
         continue;
       }
       const batch = this._takeFromQueue(q.max_samples_per_send);
