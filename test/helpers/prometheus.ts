@@ -42,7 +42,7 @@ export async function startPrometheus(binary: string, scrapeConfigs: string, ext
       [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...extraArgs],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    c.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+    c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (c.exitCode !== null) throw new Error(`prometheus exited with ${c.exitCode}: ${stderr}`);
