@@ -9,23 +9,8 @@
  * Durations are seconds, as everywhere in the config.
  */
 import { z } from 'zod';
-import { positiveSeconds, seconds, severity } from './rules/common.js';
+import { labelName, labelRegex, positiveSeconds, seconds, severity } from './rules/common.js';
 
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
-const labelRegex = z
-  .string()
-  .max(256)
-  .refine(
-    (s) => {
-      try {
-        new RegExp(`^(?:${s})$`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'a valid regular expression' },
-  );
 export const notifierName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/, 'a name of 1-64 letters, digits, _ . - starting with a letter');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(4096);
 /** An HTTP header name (RFC 9110 token) and a value without line breaks. */

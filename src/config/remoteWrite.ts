@@ -6,25 +6,12 @@
  * (prometheus.io/docs/prometheus/latest/configuration/configuration/#remote_write).
  */
 import { z } from 'zod';
+import { anchoredRegex, labelName } from './rules/common.js';
 
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
 const seconds = (max: number) => z.number().refine(Number.isFinite, { message: 'expected a finite number' }).gt(0).max(max);
 
 /** A regex as Prometheus's relabel_config takes it (RE2, anchored at both ends); invalid ones are rejected here. */
-const anchoredRegex = z
-  .string()
-  .max(4096)
-  .refine(
-    (s) => {
-      try {
-        new RegExp(`^(?:${s})$`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'a valid regular expression' },
-  );
+const anchored = anchoredRegex(4096);
 
 const writeRelabel = z.strictObject({
   /** keep: only series whose joined source label values match; drop: all but those */
@@ -34,7 +21,7 @@ const writeRelabel = z.strictObject({
   /** Prometheus's default separator */
   separator: z.string().max(16).default(';'),
   /** matched against the whole joined value (Prometheus anchors relabel regexes) */
-  regex: anchoredRegex.default('(.*)'),
+  regex: anchored.default('(.*)'),
 });
 
 /** Prometheus's queue_config defaults (one shard's worth: capacity 10000, max_samples_per_send 2000, deadline 5 s, backoff 30 ms..5 s). */

@@ -14,23 +14,26 @@ export const positiveSeconds = finite.gt(0).max(400 * 86400);
 export const severity = z.enum(['info', 'warning', 'critical']);
 export const better = z.enum(['higher', 'lower']);
 
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
+export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*').max(200);
-/** A regex a label value must match whole (anchored, as PromQL's =~); checked to compile. */
-const labelRegex = z
-  .string()
-  .max(256)
-  .refine(
-    (s) => {
-      try {
-        new RegExp(`^(?:${s})$`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'a valid regular expression' },
-  );
+/** A regex a whole value must match (anchored, as PromQL's =~ and relabelling), of at most `maxChars`; checked to compile. */
+export function anchoredRegex(maxChars: number) {
+  return z
+    .string()
+    .max(maxChars)
+    .refine(
+      (s) => {
+        try {
+          new RegExp(`^(?:${s})$`);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'a valid regular expression' },
+    );
+}
+export const labelRegex = anchoredRegex(256);
 
 export const ruleName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.:-]{0,127}$/, 'a name of 1-128 letters, digits, _ . : - starting with a letter');
 
