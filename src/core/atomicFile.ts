@@ -32,6 +32,14 @@ const randomSuffix = (): string => randomBytes(6).toString('hex');
 
 /** Writes `data` to `path` atomically (see the module comment). Throws the last error; never leaves its temp file. */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+  writeAtomicWith(path, (put) => put(data), options);
+}
+
+/**
+ * As writeFileAtomic, for content made piece by piece: `produce` calls `put`
+ * as often as it likes, so a large file is never held whole in memory.
+ */
+export function writeAtomicWith(path: string, produce: (put: (chunk: string | Uint8Array) => void) => void, options: AtomicWriteOptions = {}): void {
   const dir = dirname(path);
   const suffix = options.tempSuffix ?? randomSuffix;
   let fd: number | undefined;
@@ -47,8 +55,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
   const durable = options.durable ?? true;
   try {
     try {
-      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+      const f = fd;
+      produce((chunk) => {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+        for (let off = 0; off < buf.length; ) off += writeSync(f, buf, off, buf.length - off);
+      });
       if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -4,9 +4,7 @@
  * Quoting per RFC 4180 (a field with a comma, quote or line break is quoted,
  * quotes doubled); labels as `k="v",…` with Prometheus's label-value escapes.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { writeAtomicWith } from '../../core/atomicFile.js';
 import { escapeLabelValue } from '../../core/labels.js';
 import type { Labels } from '../../core/types.js';
 import type { ReportSeries } from './types.js';
@@ -43,32 +41,13 @@ export function csvLines(s: ReportSeries): string {
  * sees half a file, and a failure leaves no partial one.
  */
 export function writeCsv(path: string, series: Iterable<ReportSeries>): number {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
   let lines = 0;
-  try {
-    try {
-      const put = (s: string): void => {
-        const buf = Buffer.from(s, 'utf8');
-        for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
-      };
-      put(`${CSV_HEADER}\r\n`);
-      for (const s of series) {
-        put(csvLines(s));
-        lines += s.points.length;
-      }
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+  writeAtomicWith(path, (put) => {
+    put(`${CSV_HEADER}\r\n`);
+    for (const s of series) {
+      put(csvLines(s));
+      lines += s.points.length;
     }
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // renamed already or never made: the first error is the one to report
-    }
-    throw e;
-  }
+  });
   return lines;
 }
