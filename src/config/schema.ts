@@ -308,8 +308,19 @@ export const configSchema = z.strictObject({
       dcgm_url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
       /** seconds between GPU readings; default monitoring_interval */
       interval: positiveSeconds.optional(),
+      /**
+       * seconds between the deep NVIDIA readings of one long-lived `nvidia-smi dmon` (PCIe throughput,
+       * BAR1, PCIe replays, power/thermal violation, and SM/tensor/DRAM activity where the GPU reports
+       * them); 0 turns it off. dmon costs ~1 % of a core at 1 s on an H200, so the default is slower.
+       */
+      deep_interval: z.number().int().min(0).max(10).default(10),
+      /**
+       * seconds between per-process SM and memory-controller shares (`nvidia-smi pmon`); 0 (the default)
+       * turns it off: pmon costs ~4.5 % of a core at 1 s on an H200. Per-process GPU memory is always read.
+       */
+      process_interval: z.number().int().min(0).max(10).default(0),
     })
-    .default({ enabled: true }),
+    .default({ enabled: true, deep_interval: 10, process_interval: 0 }),
   system: z
     .strictObject({
       /** the built-in host collector, registered as `system` */

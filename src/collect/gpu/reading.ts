@@ -33,6 +33,48 @@ export interface GpuReading {
   eccUncorrected: number | undefined;
   /** Last XID error code (DCGM_FI_DEV_XID_ERRORS); 0 = none since the exporter started. */
   lastXid: number | undefined;
+  // Deep figures (issue 15). Each source fills what it has; the rest stays undefined.
+  /** % of time the video encoder / decoder / JPEG decoder / optical-flow engine was busy. */
+  encoderUtilization: number | undefined;
+  decoderUtilization: number | undefined;
+  jpegUtilization: number | undefined;
+  ofaUtilization: number | undefined;
+  memoryTemperatureCelsius: number | undefined;
+  pcieLinkGen: number | undefined;
+  pcieLinkGenMax: number | undefined;
+  pcieLinkWidth: number | undefined;
+  pcieLinkWidthMax: number | undefined;
+  /** 1 when MIG mode is enabled, 0 when disabled. */
+  migEnabled: number | undefined;
+  smClockMaxHz: number | undefined;
+  /**
+   * Seconds since the driver loaded during which each clocks event reason
+   * held the clocks down (nvidia-smi `clocks_event_reasons_counters.*`, µs;
+   * DCGM `*_VIOLATION`), keyed by the THROTTLE_REASONS name.
+   */
+  clockEventSeconds: Partial<Record<string, number>> | undefined;
+  /** % of the last sample period held at the power cap (dmon `pviol`). */
+  powerViolationPercent: number | undefined;
+  /** 1 while a thermal violation holds the clocks down (dmon `tviol`). */
+  thermalViolation: number | undefined;
+  bar1UsedBytes: number | undefined;
+  /** PCIe replay counter since the driver loaded (dmon `pci`, rocm-smi "PCIe Replay Count"). */
+  pcieReplays: number | undefined;
+  pcieRxBytesPerSecond: number | undefined;
+  pcieTxBytesPerSecond: number | undefined;
+  nvlinkRxBytesPerSecond: number | undefined;
+  nvlinkTxBytesPerSecond: number | undefined;
+  /** % of time at least one warp was resident on an SM, over all SMs (DCGM_FI_PROF_SM_ACTIVE, GPM SM Activity). */
+  smActive: number | undefined;
+  /** % of the SMs' warp slots occupied (DCGM_FI_PROF_SM_OCCUPANCY, GPM SM Occupancy). */
+  smOccupancy: number | undefined;
+  /** % of cycles each pipe was active (DCGM_FI_PROF_PIPE_*_ACTIVE, GPM tensor/FP activity). */
+  tensorActive: number | undefined;
+  fp64Active: number | undefined;
+  fp32Active: number | undefined;
+  fp16Active: number | undefined;
+  /** % of cycles the device memory interface was sending or receiving (DCGM_FI_PROF_DRAM_ACTIVE, GPM DRAM Activity). */
+  dramActive: number | undefined;
 }
 
 /** A reading with nothing but its index; sources fill in what they know. */
@@ -56,6 +98,33 @@ export function emptyReading(index: string): GpuReading {
     eccCorrected: undefined,
     eccUncorrected: undefined,
     lastXid: undefined,
+    encoderUtilization: undefined,
+    decoderUtilization: undefined,
+    jpegUtilization: undefined,
+    ofaUtilization: undefined,
+    memoryTemperatureCelsius: undefined,
+    pcieLinkGen: undefined,
+    pcieLinkGenMax: undefined,
+    pcieLinkWidth: undefined,
+    pcieLinkWidthMax: undefined,
+    migEnabled: undefined,
+    smClockMaxHz: undefined,
+    clockEventSeconds: undefined,
+    powerViolationPercent: undefined,
+    thermalViolation: undefined,
+    bar1UsedBytes: undefined,
+    pcieReplays: undefined,
+    pcieRxBytesPerSecond: undefined,
+    pcieTxBytesPerSecond: undefined,
+    nvlinkRxBytesPerSecond: undefined,
+    nvlinkTxBytesPerSecond: undefined,
+    smActive: undefined,
+    smOccupancy: undefined,
+    tensorActive: undefined,
+    fp64Active: undefined,
+    fp32Active: undefined,
+    fp16Active: undefined,
+    dramActive: undefined,
   };
 }
 
@@ -65,6 +134,9 @@ export interface GpuProcessReading {
   process: string;
   uuid: string;
   usedBytes: number;
+  /** pmon: % of the sample period a kernel of this process ran on the GPU, and its share of memory-controller time. */
+  smPercent?: number | undefined;
+  memoryPercent?: number | undefined;
 }
 
 export const MIB = 1048576;
@@ -112,7 +184,32 @@ export const GPU_METRICS = {
   eccErrors: 'gpu_ecc_errors',
   lastXid: 'gpu_xid_last',
   processMemory: 'gpu_process_memory_bytes',
+  processSmUtilization: 'gpu_process_sm_utilization',
+  processMemoryUtilization: 'gpu_process_memory_utilization',
   count: 'gpu_count',
+  /** `{block: encoder|decoder|jpeg|ofa}` (not `engine`: that label names an LLM engine) */
+  mediaUtilization: 'gpu_media_utilization',
+  memoryTemperature: 'gpu_memory_temperature_celsius',
+  pcieLinkGen: 'gpu_pcie_link_generation',
+  pcieLinkGenMax: 'gpu_pcie_link_generation_max',
+  pcieLinkWidth: 'gpu_pcie_link_width',
+  pcieLinkWidthMax: 'gpu_pcie_link_width_max',
+  migEnabled: 'gpu_mig_enabled',
+  smClockMax: 'gpu_sm_clock_max_hz',
+  /** `{reason}` counter, seconds */
+  clockEventSeconds: 'gpu_clock_event_seconds',
+  powerViolation: 'gpu_power_violation',
+  thermalViolation: 'gpu_thermal_violation',
+  bar1Used: 'gpu_bar1_used_bytes',
+  pcieReplays: 'gpu_pcie_replays',
+  /** `{direction: rx|tx}` */
+  pcieBytesPerSecond: 'gpu_pcie_bytes_per_second',
+  nvlinkBytesPerSecond: 'gpu_nvlink_bytes_per_second',
+  smActive: 'gpu_sm_active',
+  smOccupancy: 'gpu_sm_occupancy',
+  /** `{pipe: tensor|fp64|fp32|fp16}` */
+  pipeActive: 'gpu_pipe_active',
+  dramActive: 'gpu_dram_active',
 } as const;
 
 /** Label values are capped: a process name is a path and may be long. */
@@ -155,6 +252,39 @@ export function emitReading(r: GpuReading, t: number, out: Sample[]): void {
   if (r.eccCorrected !== undefined) put(GPU_METRICS.eccErrors, r.eccCorrected, { ...labels, type: 'corrected' });
   if (r.eccUncorrected !== undefined) put(GPU_METRICS.eccErrors, r.eccUncorrected, { ...labels, type: 'uncorrected' });
   put(GPU_METRICS.lastXid, r.lastXid);
+  emitDeep(r, labels, put);
+}
+
+function emitDeep(r: GpuReading, labels: Labels, put: (name: string, v: number | undefined, l?: Labels) => void): void {
+  put(GPU_METRICS.mediaUtilization, r.encoderUtilization, { ...labels, block: 'encoder' });
+  put(GPU_METRICS.mediaUtilization, r.decoderUtilization, { ...labels, block: 'decoder' });
+  put(GPU_METRICS.mediaUtilization, r.jpegUtilization, { ...labels, block: 'jpeg' });
+  put(GPU_METRICS.mediaUtilization, r.ofaUtilization, { ...labels, block: 'ofa' });
+  put(GPU_METRICS.memoryTemperature, r.memoryTemperatureCelsius);
+  put(GPU_METRICS.pcieLinkGen, r.pcieLinkGen);
+  put(GPU_METRICS.pcieLinkGenMax, r.pcieLinkGenMax);
+  put(GPU_METRICS.pcieLinkWidth, r.pcieLinkWidth);
+  put(GPU_METRICS.pcieLinkWidthMax, r.pcieLinkWidthMax);
+  put(GPU_METRICS.migEnabled, r.migEnabled);
+  put(GPU_METRICS.smClockMax, r.smClockMaxHz);
+  if (r.clockEventSeconds !== undefined) {
+    for (const [, reason] of THROTTLE_REASONS) put(GPU_METRICS.clockEventSeconds, r.clockEventSeconds[reason], { ...labels, reason });
+  }
+  put(GPU_METRICS.powerViolation, r.powerViolationPercent);
+  put(GPU_METRICS.thermalViolation, r.thermalViolation);
+  put(GPU_METRICS.bar1Used, r.bar1UsedBytes);
+  put(GPU_METRICS.pcieReplays, r.pcieReplays);
+  put(GPU_METRICS.pcieBytesPerSecond, r.pcieRxBytesPerSecond, { ...labels, direction: 'rx' });
+  put(GPU_METRICS.pcieBytesPerSecond, r.pcieTxBytesPerSecond, { ...labels, direction: 'tx' });
+  put(GPU_METRICS.nvlinkBytesPerSecond, r.nvlinkRxBytesPerSecond, { ...labels, direction: 'rx' });
+  put(GPU_METRICS.nvlinkBytesPerSecond, r.nvlinkTxBytesPerSecond, { ...labels, direction: 'tx' });
+  put(GPU_METRICS.smActive, r.smActive);
+  put(GPU_METRICS.smOccupancy, r.smOccupancy);
+  put(GPU_METRICS.pipeActive, r.tensorActive, { ...labels, pipe: 'tensor' });
+  put(GPU_METRICS.pipeActive, r.fp64Active, { ...labels, pipe: 'fp64' });
+  put(GPU_METRICS.pipeActive, r.fp32Active, { ...labels, pipe: 'fp32' });
+  put(GPU_METRICS.pipeActive, r.fp16Active, { ...labels, pipe: 'fp16' });
+  put(GPU_METRICS.dramActive, r.dramActive);
 }
 
 /** Appends `gpu_process_memory_bytes{gpu, uuid, pid, process}`; `indexOf` maps a UUID to its index when known. */
@@ -172,6 +302,10 @@ export function emitProcesses(
     l['pid'] = p.pid;
     l['process'] = labelValue(p.process);
     out.push({ name: GPU_METRICS.processMemory, labels: l, t, v: p.usedBytes });
+    if (p.smPercent !== undefined && Number.isFinite(p.smPercent)) out.push({ name: GPU_METRICS.processSmUtilization, labels: l, t, v: p.smPercent });
+    if (p.memoryPercent !== undefined && Number.isFinite(p.memoryPercent)) {
+      out.push({ name: GPU_METRICS.processMemoryUtilization, labels: l, t, v: p.memoryPercent });
+    }
   }
 }
 
