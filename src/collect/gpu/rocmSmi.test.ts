@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ManualClock } from '../../core/clock.js';
 import type { Sample } from '../../core/types.js';
 import { emitReading, MHZ } from './reading.js';
-import { parseRocmSmiJson } from './rocmSmi.js';
+import { MAX_ROCM_CARDS, parseRocmSmiJson, RocmSmiSource } from './rocmSmi.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../test/fixtures/engines/${name}`, import.meta.url), 'utf8');
 
@@ -102,4 +106,82 @@ void test('MI300X-style keys: Current Socket power, no edge sensor (junction use
 void test('the --csv output (marimo #9237) is not what the collector asks for: a clear error, not garbage', () => {
   assert.throws(() => parseRocmSmiJson(fixture('rocm-smi-csv-rx7900xt-marimo-issue9237.csv')), /rocm-smi printed no JSON object/);
   assert.throws(() => parseRocmSmiJson('[1,2]'), /printed no JSON object|not an object/);
+});
+
+void test('deep figures from the real captures: memory temperature, PCIe replays, PCIe link from "pcie clock level"', () => {
+  const mi100 = parseRocmSmiJson(fixture('rocm-smi-json-mi100_rocm602.json'));
+  assert.deepEqual(
+    mi100.map((r) => [r.memoryTemperatureCelsius, r.pcieReplays, r.pcieLinkGen, r.pcieLinkWidth]),
+    [
+      [53, 0, 4, 16],
+      [54, 0, 4, 16],
+      [55, 0, 4, 16],
+      [50, 0, 4, 16],
+    ],
+  );
+  const [rx612] = parseRocmSmiJson(fixture('rocm-smi-json-rx6700xt_rocm612.json'));
+  assert.deepEqual([rx612?.memoryTemperatureCelsius, rx612?.pcieReplays, rx612?.pcieLinkGen, rx612?.pcieLinkWidth], [46, 0, 4, 16]);
+  const [rx430] = parseRocmSmiJson(fixture('rocm-smi-json-rx6700xt_rocm430.json'));
+  assert.deepEqual([rx430?.memoryTemperatureCelsius, rx430?.pcieReplays, rx430?.pcieLinkGen, rx430?.pcieLinkWidth], [46, 0, 4, 16]);
+  // -a on the MI250: replays and memory temperature, but no "pcie clock level" and an accumulator
+  // under "Memory Activity" that must not become a percentage.
+  const [mi250] = parseRocmSmiJson(fixture('rocm-smi-a-json-mi250-single-line.json'));
+  assert.ok(mi250);
+  assert.equal(mi250.pcieReplays, 147);
+  assert.equal(mi250.memoryTemperatureCelsius, 43);
+  assert.equal(mi250.memoryUtilization, 0); // "GPU memory use (%)", not "Memory Activity" 2189510857
+  assert.equal(mi250.pcieLinkGen, undefined);
+  assert.equal(mi250.pcieLinkWidth, undefined);
+  // rocm-smi gives no PCIe or NVLink throughput, SM activity or violation time: absent, not 0.
+  for (const k of ['pcieRxBytesPerSecond', 'pcieTxBytesPerSecond', 'smActive', 'dramActive', 'clockEventSeconds', 'bar1UsedBytes'] as const) {
+    assert.equal(mi250[k], undefined, k);
+  }
+  const out: Sample[] = [];
+  emitReading(mi250, 0, out);
+  assert.equal(out.find((s) => s.name === 'gpu_pcie_replays')?.v, 147);
+  assert.equal(out.find((s) => s.name === 'gpu_memory_temperature_celsius')?.v, 43);
+});
+
+void test('"pcie clock level" spellings: unknown speeds give no generation; hostile card counts are capped', () => {
+  const [a, b, c] = parseRocmSmiJson(
+    JSON.stringify({
+      card0: { 'pcie clock level': '2 (32.0GT/s x8)' },
+      card1: { 'pcie clock level': '0 (12.5GT/s x4)' },
+      card2: { 'pcie clock level': 'N/A' },
+    }),
+  );
+  assert.deepEqual([a?.pcieLinkGen, a?.pcieLinkWidth], [5, 8]);
+  assert.deepEqual([b?.pcieLinkGen, b?.pcieLinkWidth], [undefined, 4]);
+  assert.deepEqual([c?.pcieLinkGen, c?.pcieLinkWidth], [undefined, undefined]);
+  const many: Record<string, object> = {};
+  for (let i = 0; i < MAX_ROCM_CARDS + 10; i++) many[`card${i}`] = { 'GPU use (%)': '1' };
+  assert.equal(parseRocmSmiJson(JSON.stringify(many)).length, MAX_ROCM_CARDS);
+});
+
+void test('RocmSmiSource through the fake rocm-smi: asks for the replay count in the same run; deep samples out', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'echo-perf-rocm-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, 'args.jsonl');
+  const src = new RocmSmiSource({
+    binary: fileURLToPath(new URL('../../../test/fixtures/bin/rocm-smi', import.meta.url)),
+    timeoutMs: 10_000,
+    clock: new ManualClock(5),
+    env: { ...process.env, FAKE_ROCM_SMI_LOG: log, FAKE_ROCM_SMI_FIXTURE: 'rocm-smi-json-rx6700xt_rocm612.json' },
+  });
+  const out: Sample[] = [];
+  assert.equal(await src.collect(3, AbortSignal.timeout(15_000), out), 1);
+  assert.equal(src.lastError, undefined);
+  const args = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as string[]);
+  assert.equal(args.length, 1);
+  assert.ok(args[0]!.includes('--showreplaycount'));
+  const v = (name: string): number | undefined => out.find((s) => s.name === name)?.v;
+  assert.equal(v('gpu_memory_temperature_celsius'), 46);
+  assert.equal(v('gpu_pcie_replays'), 0);
+  assert.equal(v('gpu_pcie_link_generation'), 4);
+  assert.equal(v('gpu_pcie_link_width'), 16);
+  assert.equal(v('gpu_memory_utilization'), 0);
+  assert.ok(!out.some((s) => s.name === 'gpu_pcie_bytes_per_second'));
 });

@@ -29,6 +29,8 @@ export const ROCM_SMI_ARGS: readonly string[] = [
   '--showfan',
   '--showproductname',
   '--showuniqueid',
+  // "PCIe Replay Count": one more key in the same run, no extra process.
+  '--showreplaycount',
   '--json',
 ];
 /** What older/newer builds that reject one of the flags above still accept (`rocm-smi -a --json`, as wandb runs it). */
@@ -59,6 +61,26 @@ function clockHz(card: Card, key: string): number | undefined {
   return m === null ? undefined : Number(m[1]) * MHZ;
 }
 
+/** PCIe transfer rate per lane (GT/s) of each generation, PCI-SIG base specifications 1.0-6.0. */
+const PCIE_GEN_BY_GTS: ReadonlyMap<number, number> = new Map([
+  [2.5, 1],
+  [5, 2],
+  [8, 3],
+  [16, 4],
+  [32, 5],
+  [64, 6],
+]);
+
+/**
+ * `"pcie clock level"` (from `--showclocks`) is the link's current DPM level,
+ * e.g. `"1 (16.0GT/s x16)"` in the MI100 and RX 6700 XT captures: speed and width.
+ */
+function pcieLink(card: Card): { gen: number | undefined; width: number | undefined } {
+  const m = /\((\d+(?:\.\d+)?)\s*GT\/s\s+x(\d{1,2})\)/i.exec(str(card, 'pcie clock level') ?? '');
+  if (m === null) return { gen: undefined, width: undefined };
+  return { gen: PCIE_GEN_BY_GTS.get(Number(m[1])), width: Number(m[2]) };
+}
+
 /** One card's figures. `index` is the N of `cardN`. */
 export function readingFromCard(index: string, card: Card): GpuReading {
   const r = emptyReading(index);
@@ -73,6 +95,15 @@ export function readingFromCard(index: string, card: Card): GpuReading {
   // ROCm ≤ 6.0's "GPU memory use (%)" is the memory busy percentage (mem_busy_percent), not allocation:
   // the RX 6700 XT 4.3 capture shows 0 % next to 1.6 of 12.9 GB used.
   r.memoryUtilization = num(card, 'GPU Memory Read/Write Activity (%)', 'GPU memory use (%)');
+  // Not "Memory Activity": the MI250 capture prints 2189510857 there (next to "GFX Activity"
+  // 2469071528), an accumulating counter of the gpu_metrics table, not a percentage; the MI100
+  // and RX 6700 XT captures print "N/A". Not "Avg. Memory Bandwidth" either: it is memory, not
+  // PCIe, its unit is not printed, and every capture shows 0.
+  r.memoryTemperatureCelsius = num(card, 'Temperature (Sensor memory) (C)');
+  r.pcieReplays = num(card, 'PCIe Replay Count');
+  const link = pcieLink(card);
+  r.pcieLinkGen = link.gen;
+  r.pcieLinkWidth = link.width;
   // MI300X has no edge sensor; junction is the nearest equivalent.
   r.temperatureCelsius = num(card, 'Temperature (Sensor edge) (C)', 'Temperature (Sensor junction) (C)');
   r.powerDrawWatts = num(card, 'Average Graphics Package Power (W)', 'Current Socket Graphics Package Power (W)');
@@ -82,6 +113,9 @@ export function readingFromCard(index: string, card: Card): GpuReading {
   r.fanSpeedPercent = num(card, 'Fan speed (%)');
   return r;
 }
+
+/** More cards than this in one answer is a broken or hostile tool; the rest are left out. */
+export const MAX_ROCM_CARDS = 256;
 
 /**
  * Parses rocm-smi's JSON (one line as rocm_smi.py prints it, or pretty-printed).
@@ -97,7 +131,8 @@ export function parseRocmSmiJson(text: string): GpuReading[] {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('rocm-smi JSON is not an object');
   const out: GpuReading[] = [];
   for (const [key, card] of Object.entries(doc as Record<string, unknown>)) {
-    const m = /^card(\d+)$/.exec(key);
+    if (out.length >= MAX_ROCM_CARDS) break;
+    const m = /^card(\d{1,6})$/.exec(key);
     if (m === null || typeof card !== 'object' || card === null) continue;
     out.push(readingFromCard(m[1]!, card as Card));
   }
