@@ -17,6 +17,7 @@ import type { SeriesOrigin, SeriesStore } from '../store/series.js';
 import { deriveFromScrapes } from './derive.js';
 import { deriveEngines, engineStalls } from './engines/tick.js';
 import type { Finding, Recovery } from './finding.js';
+import { deriveGpu } from './gpu/index.js';
 import { evaluateRules } from './rules.js';
 import { activeRules } from './rules/active.js';
 import { RuleEngine } from './rules/engine.js';
@@ -77,8 +78,11 @@ export class Pipeline {
   /** Goodput, tokens per joule and SLOs of the LLM engines. */
   readonly llm: LlmServing;
 
+  private readonly _pidsOf: (engine: string) => readonly string[] | undefined;
+
   constructor(private readonly _o: PipelineOptions) {
-    this.llm = new LlmServing(_o.config, _o.enginePids);
+    this._pidsOf = _o.enginePids ?? (() => undefined);
+    this.llm = new LlmServing(_o.config, this._pidsOf);
     const t = _o.thresholds();
     this._builtFrom = JSON.stringify(t);
     this.rules = new RuleEngine(activeRules(_o.config, t));
@@ -113,7 +117,11 @@ export class Pipeline {
     store.append(targetRates, { budget: 'external', depth: 'history', meta: DERIVED, refs: this._tick });
     this._one.clear();
     store.append(deriveEngines(store, engines, at, windowMs), { depth: 'history', meta: DERIVED, refs: this._one });
-    const serving = this.llm.evaluate(at, store, engines, windowMs);
+    // GPU figures join the engine figures' collection: /metrics shows the last tick's, nothing older.
+    const live = new Set(engines.map((e) => e.name));
+    const gpu = deriveGpu(store, c.engines.filter((e) => live.has(e.name)), at, windowMs, this._pidsOf);
+    store.append(gpu.samples, { depth: 'history', meta: DERIVED, refs: this._one });
+    const serving = this.llm.evaluate(at, store, engines, windowMs, gpu);
     store.append(serving.samples, { depth: 'history', meta: DERIVED, refs: this._one });
     const engineRefs = this._one.freeze();
     store.collections.set(ENGINES_SOURCE, { at, ...engineRefs });

@@ -111,6 +111,10 @@ const GPU: readonly Row[] = [
   ['gpu_sm_occupancy', 'gpu_sm_occupancy_ratio', 'gauge', "Resident warps over the SMs' warp capacity (DCGM_FI_PROF_SM_OCCUPANCY).", pct],
   ['gpu_pipe_active', 'gpu_pipe_active_ratio', 'gauge', 'Fraction of cycles a pipe was active, by pipe: tensor, fp64, fp32, fp16 (DCGM_FI_PROF_PIPE_*_ACTIVE).', pct],
   ['gpu_dram_active', 'gpu_dram_active_ratio', 'gauge', 'Fraction of cycles the device memory interface was busy (DCGM_FI_PROF_DRAM_ACTIVE): memory-bandwidth utilisation.', pct],
+  // Derived each tick from the readings above (analyze/gpu).
+  ['gpu_bound', 'gpu_bound', 'gauge', 'What holds the GPU back now, as an OpenMetrics stateset: 1 for the current class, 0 for the others, by = idle (activity < 5 %), thermal (thermal/hw slowdown reason), power (power cap holds the clocks), memory (memory-bandwidth activity >= 60 % and >= the busiest compute pipe) or compute (docs/gpu.md).'],
+  ['gpu_power_capped', 'gpu_power_capped_ratio', 'gauge', 'Fraction of rate_window the GPU was held at its power cap: rate of the sw_power_cap clocks event counter, else the mean power violation (dmon pviol), else the share of readings with sw_power_cap active.', pct],
+  ['gpu_engine_share', 'gpu_engine_share_ratio', 'gauge', "Fraction of the GPU serving the engine: config engines[].gpus (split evenly between engines declaring the same GPU), else its processes' share of per-process SM % (pmon) or of per-process memory, else 1 when it is the only engine.", pct],
 ];
 
 const ms = { scale: 0.001, internalUnit: 'ms' } as const;
@@ -131,8 +135,11 @@ const ENGINE: readonly Row[] = [
   ...latency('tpot_ms', 'engine_time_per_output_token', 'Time per output token (inter-token latency)'),
   ...latency('queue_time_ms', 'engine_queue_time', 'Time a request waited in the queue'),
   ['goodput', 'engine_goodput_requests_per_second', 'gauge', "Finished requests per second that met the TTFT and TPOT targets (the engine's SLO rule, else 2 s and 100 ms): request rate × the smaller share of histogram observations under a target, over rate_window.", { internalUnit: 'requests/s' }],
-  ['engine_gpu_power_watts', 'engine_gpu_power_watts', 'gauge', "Power drawn by the GPUs serving the engine (config engines[].gpus, else the GPUs its processes use, else every GPU when it is the only engine).", { internalUnit: 'W' }],
-  ['tokens_per_joule', 'engine_generation_tokens_per_joule', 'gauge', 'Generated tokens per joule: generated tokens per second / power of the GPUs serving the engine.', { internalUnit: 'tokens/J' }],
+  ['engine_gpu_power_watts', 'engine_gpu_power_watts', 'gauge', "Power of the GPUs serving the engine, each weighted by the engine's share of it (gpu_engine_share_ratio): sum of share x power draw.", { internalUnit: 'W' }],
+  ['tokens_per_joule', 'engine_generation_tokens_per_joule', 'gauge', "Generated tokens per joule: generated tokens per second / the engine's share-weighted GPU power (engine_gpu_power_watts).", { internalUnit: 'tokens/J' }],
+  ['engine_gpu_memory_used_bytes', 'engine_gpu_memory_used_bytes', 'gauge', "GPU memory the engine's processes hold (per-process GPU memory), else its share-weighted part of its GPUs' used memory."],
+  ['engine_gpu_utilization', 'engine_gpu_utilization_ratio', 'gauge', "Activity of the engine's GPUs weighted by its share of each: SM activity where the GPU reports it, else utilisation.", pct],
+  ['engine_gpus', 'engine_gpus', 'gauge', 'GPUs serving the engine: the sum of its shares, fractional when GPUs are shared.'],
   ['slo_objective', 'slo_objective_ratio', 'gauge', 'Share of requests an SLO requires to be good (label slo = the rule name).', { internalUnit: 'ratio' }],
   ['slo_good_ratio', 'slo_good_ratio', 'gauge', "Share of the engine's requests that met the SLO over its period (since the agent started, when shorter).", { internalUnit: 'ratio' }],
   ['slo_error_budget_remaining', 'slo_error_budget_remaining_ratio', 'gauge', 'Error budget left over the SLO period: 1 - (bad / total) / (1 - objective); below 0 when overspent.', { internalUnit: 'ratio' }],

@@ -66,4 +66,15 @@ describe('tokens per joule', () => {
   it('with two engines and no mapping: no figure rather than a guess', () => {
     assert.deepEqual(figures([{ name: 'vllm-a' }, { name: 'vllm-b' }]), {});
   });
+
+  it("a process row older than its GPU's latest reading (the process exited) no longer ties the engine to that GPU", () => {
+    store.append([gpu('gpu_process_memory_bytes', { gpu: '0', uuid: 'GPU-a', pid: '5555', process: 'python3' }, 2e9)].map((x) => ({ ...x, t: AT - STEP })));
+    assert.deepEqual(figures([{ name: 'vllm-a' }, { name: 'vllm-b' }], ['5555']), {});
+  });
+
+  // Last: it adds a neighbour process on GPU 1.
+  it("share-weighted: with a neighbour holding 3 GB next to the engine's 1 GB on GPU 1, the engine draws 25 % of its 100 W", () => {
+    store.append([gpu('gpu_process_memory_bytes', { gpu: '1', uuid: 'GPU-b', pid: '9999', process: 'other' }, 3e9)]);
+    assert.deepEqual(figures([{ name: 'vllm-a' }], ['4242']), { 'engine_gpu_power_watts{vllm-a}': 25, 'tokens_per_joule{vllm-a}': 20 / 25 });
+  });
 });

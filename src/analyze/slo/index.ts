@@ -9,6 +9,7 @@ import type { EchoPerfConfig } from '../../config/index.js';
 import type { SeriesReader } from '../../store/series.js';
 import type { EngineSource } from '../engines/derive.js';
 import type { Finding, Recovery } from '../finding.js';
+import type { Attribution, GpuTable } from '../gpu/index.js';
 import { deriveEnergy, ENGINE_POWER, TOKENS_PER_JOULE } from './energy.js';
 import { deriveGoodput, GOODPUT_METRIC, goodputTargets } from './goodput.js';
 import { SloTracker, type SloStatus } from './tracker.js';
@@ -42,12 +43,22 @@ export class LlmServing {
     this.slo = new SloTracker(_c.rules);
   }
 
-  /** Goodput, power and tokens per joule at `at` (after the unified metrics of `at` are in the store), and the SLO alerts. */
-  evaluate(at: number, read: SeriesReader, engines: readonly EngineSource[], windowMs: number): { samples: Sample[]; findings: Finding[] } {
+  /**
+   * Goodput, power and tokens per joule at `at` (after the unified metrics of
+   * `at` are in the store), and the SLO alerts. `gpus`: the tick's GPU
+   * attribution, where the pipeline already made it.
+   */
+  evaluate(
+    at: number,
+    read: SeriesReader,
+    engines: readonly EngineSource[],
+    windowMs: number,
+    gpus?: { table: GpuTable; attribution: Attribution },
+  ): { samples: Sample[]; findings: Finding[] } {
     const rules = this._c.rules;
     const samples = deriveGoodput(read, engines, at, windowMs, (e) => goodputTargets(rules, e));
     const live = new Set(engines.map((e) => e.name));
-    samples.push(...deriveEnergy(read, this._c.engines.filter((e) => live.has(e.name)), at, windowMs, this._pidsOf));
+    samples.push(...deriveEnergy(read, this._c.engines.filter((e) => live.has(e.name)), at, windowMs, this._pidsOf, gpus));
     const findings = this.slo.evaluate(at, read, engines);
     samples.push(...this.slo.samples(at));
     this._engines = summarize(samples);
