@@ -52,6 +52,10 @@ test('GET /api/v1/status has a gpus section from the H200 load capture and the d
     { name: 'gpu_engine_share', value: 25, labels: { ...l, engine: 'sglang' } },
     { name: 'gpu_engine_share', value: 75, labels: { ...l, engine: 'vllm' } },
   ]);
+  // The seed's snapshot fields stay what they were: the mean over GPUs of the same names, in %.
+  const snap = body['currentMetrics'] as Record<string, number>;
+  assert.equal(snap['gpuUtilization'], 100);
+  assert.equal(snap['gpuMemoryUsage'], (11251 / 143771) * 100);
   assert.deepEqual(body['gpus'], [
     {
       gpu: '0',
