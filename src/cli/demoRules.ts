@@ -64,6 +64,9 @@ export const DEMO_RULES: NonNullable<EchoPerfConfigInput['rules']> = [
     clear: 85,
     for: DEMO_FOR_S,
   },
+  // The replayed GPU runs at full load, at its power cap, the whole demo: its alerts would still be firing at the end of the script.
+  { kind: 'threshold', name: 'threshold:gpu_utilization', metric: 'gpu_utilization', enabled: false },
+  { kind: 'threshold', name: 'gpu:power_capped', metric: 'gpu_power_capped', enabled: false },
 ];
 
 /** One rule as `name: condition`, e.g. `engine:requests_waiting > 50 for 10 s`. */

@@ -20,6 +20,8 @@ import { DEMO_PHASES, RESTART_DOWN_MS, UNTIL_MAX_S, demoSeconds, type DemoPhase 
 import { DEMO_DEGRADATION, DEMO_FOR_S, DEMO_RULES, describeEngineRules } from './demoRules.js';
 import { formatSummary, type DemoEvent, type PhaseRun } from './demoSummary.js';
 import { clock, formatDemoStatus, readEngine, type EngineReading, type Terminal } from './demoView.js';
+import { formatGpu, readGpu } from './demoGpu.js';
+import { h200ReplayCollector, REPLAYED_GPU } from '../simulate/gpu/h200Replay.js';
 
 const COMPONENTS: readonly SimComponent[] = ['dtesn', 'echo_self', 'embodied'];
 /** Echo-Self's convergence curve starts at ~0.49 (below its 0.7 threshold): start the components converged. */
@@ -75,7 +77,8 @@ function demoConfig(a: EngineSimulator, v: EngineSimulator, intervalS: number, s
     rules: DEMO_RULES,
     server: { host: '127.0.0.1', port: 0 },
     echo_dash: { stats_dir: statsDir },
-    // The host and its GPUs are not part of the script: every alert comes from the simulated stack.
+    // The host and its GPUs are not part of the script: every alert comes from the simulated stack,
+    // and the GPU the screens show is a replayed H200 (registered as `gpu` in _wire).
     system: { enabled: false },
     gpu: { enabled: false },
     log_level: 'warn',
@@ -163,6 +166,7 @@ export class DemoSession {
 
   private _wire(): void {
     const m = this._system.monitor;
+    m.registerCollector('gpu', h200ReplayCollector());
     m.registerAlertHandler((a: PerformanceAlert) => {
       const atMs = this._elapsed;
       this._events.push({ phase: this._phase, atMs, alert: a });
@@ -172,7 +176,8 @@ export class DemoSession {
       this._pushComponents();
       const readings = (['aphrodite', 'vllm'] as const).map((n): [string, EngineReading] => [n, readEngine(m.store, n, snap.timestamp)]);
       const name = DEMO_PHASES[this._phase]?.name ?? 'done';
-      this._term.status(formatDemoStatus(this._elapsed, name, readings, snap, m.firingAlerts().length), this._elapsed);
+      const gpu = readGpu(m.store, snap.timestamp);
+      this._term.status(formatDemoStatus(this._elapsed, name, readings, snap, m.firingAlerts().length, gpu === undefined ? undefined : formatGpu(gpu)), this._elapsed);
     });
   }
 
@@ -191,6 +196,7 @@ export class DemoSession {
     this._term.line(`echo-perf demo: ${DEMO_PHASES.length} phases of ≥ ${this._o.phaseS} s, each until its alert fired: ≥ ${clock(total * 1000)}. Ctrl-C stops early with the summary.`);
     this._term.line(`  engines   aphrodite ${aphrodite.metricsUrl} (scenario switched live) · vllm ${vllm.metricsUrl} (steady throughout)`);
     this._term.line(`  monitor   ${this._system.address?.url ?? '(not served)'}/metrics, every ${this._o.intervalS} s; rate window ${RATE_WINDOW_S} s; components dtesn, echo_self, embodied pushed in-process`);
+    this._term.line(`  gpu       replayed ${REPLAYED_GPU} readings (driver 580, a bf16 matmul load held at its 700 W cap), not this machine's GPU; its alerts are off in the demo`);
     this._term.line(`  echo.dash ${this._statsDir}`);
   }
 

@@ -72,8 +72,10 @@ export function formatDemoStatus(
   engines: readonly [string, EngineReading][],
   snap: PerformanceMetrics,
   firing: number,
+  gpu?: string,
 ): string {
   const parts = [`${clock(elapsedMs)} ${phase}`, ...engines.map(([n, r]) => formatEngine(n, r)), `fleet ${int(snap.tokenThroughput)} tok/s`];
+  if (gpu !== undefined) parts.push(gpu);
   parts.push(firing === 0 ? 'no alert firing' : `${firing} firing`);
   return parts.join(' │ ');
 }

@@ -114,9 +114,13 @@ function thresholdRules(x: ExportableRule & { spec: { kind: 'threshold' } }, tar
   if (levels === undefined) return [];
   const byLevel: [string, number][] = typeof levels === 'number' ? [[r.severity ?? 'warning', levels]] : SEVERITIES.flatMap((s) => (levels[s] !== undefined ? [[s, levels[s]] as [string, number]] : []));
   const notes = r.clear !== undefined ? [`${x.name}: the agent's hysteresis (clear at ${num(r.clear)}) has no PromQL form; keep_firing_for is the nearest.`] : [];
+  // stale_after needs nothing here: a scrape writes a staleness marker when the series disappears.
+  const inc = r.increase;
+  const value = (t: PromTarget): string => (inc === undefined ? t.selector : `increase(${t.selector}[${promSeconds(inc)}])`);
   return byLevel.map(([severity, level], i) => {
-    const expr = anyOf(targets, (t) => `${t.selector} ${op} ${num(t.scaled(level))}`);
-    return alerting(x, targets, expr, severity, `${r.metric} ${op === '>' ? 'above' : 'below'} ${levelText(targets, level)}`, i === 0 ? notes : []);
+    const expr = anyOf(targets, (t) => `${value(t)} ${op} ${num(t.scaled(level))}`);
+    const what = inc === undefined ? r.metric : `${r.metric} increase over ${promSeconds(inc)}`;
+    return alerting(x, targets, expr, severity, `${what} ${op === '>' ? 'above' : 'below'} ${levelText(targets, level)}`, i === 0 ? notes : []);
   });
 }
 

@@ -1,4 +1,5 @@
 /** @module monitor/types  The shapes the monitor's API takes and returns. */
+import type { GpuStatus } from './gpuStatus.js';
 import type { NotifierStatus } from '../notify/center.js';
 import type { RulesStatus } from './rulesStatus.js';
 import type { Clock } from '../core/clock.js';
@@ -64,6 +65,8 @@ export interface PerformanceSummary {
   rules: RulesStatus;
   /** With remote notifiers configured: each one's target, outbox queue, sent / failed / retried and last error. */
   notifiers?: NotifierStatus[];
+  /** When GPUs report: per GPU utilisation, memory, power against its cap, temperature, bound-by, engines served, throttle reasons, PCIe link. */
+  gpus?: GpuStatus[];
 }
 
 /** A component's state as the integrated system reports it. */

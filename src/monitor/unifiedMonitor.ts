@@ -38,6 +38,7 @@ import { RULES_NAMESPACE, RuleStateSaver } from './ruleState.js';
 import { rulesStatus, type RulesStatus } from './rulesStatus.js';
 import type { PushResult } from './pushIngest.js';
 import { collectorSummaries, componentStates } from './status.js';
+import { gpuStatus, type GpuStatus } from './gpuStatus.js';
 import { thresholdsFromConfig } from './thresholdsFromConfig.js';
 import type { CollectorSummary, ComponentState, MonitorOptions, PerformanceSummary, TickHealth, TickListener } from './types.js';
 
@@ -247,7 +248,16 @@ export class UnifiedPerformanceMonitor {
       ...(this.config.engines.length > 0 ? { llm: this._p.pipeline.llm.status() } : {}),
       rules: this.rulesStatus(),
       ...(this._p.delivery.size > 0 ? { notifiers: this.notifierStatus() } : {}),
+      ...this._gpus(),
     };
+  }
+
+  /** The `gpus` section, only when some GPU reported within the staleness of a component. */
+  private _gpus(): { gpus?: GpuStatus[] } {
+    const c = this.config;
+    const intervalS = Math.max(c.monitoring_interval, c.gpu.interval ?? 0);
+    const gpus = gpuStatus(this.store, this._clock.now(), c.stale_after_intervals * intervalS * 1000);
+    return gpus.length > 0 ? { gpus } : {};
   }
 
   /** Rules active, evaluators, skipped series, what each baseline learnt, pending alerts. */

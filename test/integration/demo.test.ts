@@ -47,6 +47,11 @@ test('demo --fast: each phase fires its alert, alerts resolve, the first within 
     'a status line (one every 5 s when not a terminal) with goodput, and no tokens per joule without a GPU',
   );
 
+  // The GPU screens: a replayed H200, said to be one, with utilisation, power against its cap and what holds it back.
+  assert.match(out, /gpu {7}replayed NVIDIA H200 readings \(driver 580, a bf16 matmul load held at its 700 W cap\), not this machine's GPU/);
+  assert.match(out, /│ gpu0 H200 99% 69\d\/700 W (bound power|held at the power cap) │/, 'the status line shows the replayed GPU');
+  assert.ok(!lines.some((l) => /🚨.*\(gpu\//.test(l.text)), 'the replayed GPU raises no alert');
+
   const first = lines.find((l) => l.text.includes('🚨'));
   assert.ok(first !== undefined, out);
   assert.ok(first.atMs < 30_000, `first alert line after ${first.atMs} ms (deadline 30 s): ${first.text}`);

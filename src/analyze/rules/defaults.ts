@@ -17,6 +17,7 @@
  *   queue time p95, preemptions where `alert_thresholds` names them).
  * - The seed's trend checks (`degradation_detection`) on the seed's fields.
  * - Baselines, forecasts and the anomaly detector, for kinds registered in the engine.
+ * - GPUs (gpuRules): held at the power cap, slowed down, ECC and PCIe errors, memory filling.
  */
 import type { EchoPerfConfig } from '../../config/index.js';
 import { HistogramMetric, QUANTILES, UnifiedMetric } from '../engines/metrics.js';
@@ -37,7 +38,11 @@ const NO_ENGINE = { engine: '' } as const;
  */
 const A_COMPONENT = { component: '(?!engines$).+' } as const;
 
-type Config = Pick<EchoPerfConfig, 'alert_thresholds' | 'degradation_detection'> & { readonly alerting?: { readonly default_for?: number | undefined } | undefined };
+type Config = Pick<EchoPerfConfig, 'alert_thresholds' | 'degradation_detection'> &
+  Partial<Pick<EchoPerfConfig, 'monitoring_interval' | 'stale_after_intervals'>> & {
+    readonly alerting?: { readonly default_for?: number | undefined } | undefined;
+    readonly gpu?: { readonly interval?: number | undefined } | undefined;
+  };
 
 /** A `max`/`min` line with the seed's severity and the default hysteresis and hold. */
 function line(name: string, metric: string, op: 'max' | 'min', level: number, holdS: number, extra: Partial<Record<'match' | 'match_re', Record<string, string>>> = {}, critical?: number): RuleSource {
@@ -144,12 +149,50 @@ export function defaultRules(t: PerformanceThresholds, c: Config): RuleSource[] 
     ...(match_re !== undefined ? { match_re } : {}),
   });
   out.push(forecast('disk_usage', 90, 6 * 3600), forecast('memory_usage', 95, 600), forecast('kv_cache_usage', 95, 600, ENGINE_ONLY));
+  // GPU memory nearly full. gpu_memory_usage carries no engine label and a selector sees only the
+  // series' own labels, so this watches every GPU, serving an engine or not.
+  out.push(forecast('gpu_memory_usage', 95, 600));
+  out.push(...gpuRules(c, hold));
 
   // The anomaly detector on every unified engine metric, at info: something unusual, not yet a problem.
   for (const metric of unifiedMetricNames()) {
     out.push({ kind: 'anomaly', name: `anomaly:${metric}`, metric, match_re: ENGINE_ONLY, severity: 'info', score: 0.99, window: 30, rate: 0.3, enabled: true });
   }
   return out;
+}
+
+/** Slowdowns that cost an LLM server its speed without its operator asking for them (NVML clocks event reasons). */
+export const GPU_SLOWDOWN_REASONS = ['hw_slowdown', 'sw_thermal_slowdown', 'hw_thermal_slowdown', 'hw_power_brake_slowdown'] as const;
+
+/**
+ * A GPU's own troubles, on the collector's names (collect/gpu/reading.ts GPU_METRICS) and the
+ * derived gpu_power_capped. A GPU at its power cap under full load is doing what it is built to do
+ * (the H200 capture: 692 W of 700 under a bf16 matmul loop): INFO, so a fleet sees where watts,
+ * not silicon, set the speed. Slowdowns the operator did not choose are WARNING; ECC errors that
+ * could not be corrected are CRITICAL (the data in that memory is wrong); PCIe replays (link-level
+ * retransmissions) WARNING. Counters alert on their increase, never on their value: the H200 shows
+ * 2 replays since the driver loaded, idle and loaded alike.
+ */
+function gpuRules(c: Config, hold: number): RuleSource[] {
+  // gpu_throttle_active is written only while a reason holds: a series silent for the staleness of a
+  // component (stale_after_intervals GPU readings) no longer holds the condition.
+  const interval = Math.max(c.monitoring_interval ?? 1, c.gpu?.interval ?? 0);
+  const staleAfter = (c.stale_after_intervals ?? 3) * interval;
+  return [
+    { kind: 'threshold', name: 'gpu:power_capped', metric: 'gpu_power_capped', above: { info: 50 }, clear: 40, for: hold, enabled: true, unit: '%' },
+    {
+      kind: 'threshold',
+      name: 'gpu:slowdown',
+      metric: 'gpu_throttle_active',
+      match_re: { reason: GPU_SLOWDOWN_REASONS.join('|') },
+      above: { warning: 0.5 },
+      stale_after: staleAfter,
+      for: hold,
+      enabled: true,
+    },
+    { kind: 'threshold', name: 'gpu:ecc_uncorrected', metric: 'gpu_ecc_errors', match: { type: 'uncorrected' }, above: { critical: 0 }, increase: 600, enabled: true, unit: ' errors' },
+    { kind: 'threshold', name: 'gpu:pcie_replays', metric: 'gpu_pcie_replays', above: { warning: 0 }, increase: 600, enabled: true, unit: ' replays' },
+  ];
 }
 
 export function unifiedMetricNames(): string[] {

@@ -179,11 +179,15 @@ export class RuleEngine {
     const findings: Finding[] = [];
     const recoveries: Recovery[] = [];
     for (const run of this._runs) {
+      const staleMs = run.rule.staleAfterMs;
       for (const w of run.bySeries.values()) {
+        const gone = staleMs > 0 && w.level !== 0 && at - w.lastT > staleMs;
+        if (gone) w.level = 0;
         if (w.level === 0) {
           if (w.reported !== 0) {
             const x = w.ev.explain();
-            recoveries.push({ key: w.key, value: x.value, message: x.message });
+            const message = gone ? `${seriesKey(w.metric, w.labels)} no longer reported (no sample for ${Math.round((at - w.lastT) / 1000)} s)` : x.message;
+            recoveries.push({ key: w.key, value: x.value, message });
           }
           w.reported = 0;
           continue;

@@ -56,7 +56,8 @@ export function listRules(c: Readonly<EchoPerfConfig>, t: PerformanceThresholds,
 
 function entry(r: RuleConfig, name: string, origin: 'default' | 'config', state: RuleListingState): RuleListing {
   const params: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!COMMON.has(k) && v !== undefined) params[k] = v;
+  // `unit` is how a default's sentences word its value, not a setting a config could write.
+  for (const [k, v] of Object.entries(r)) if (!COMMON.has(k) && k !== 'unit' && v !== undefined) params[k] = v;
   const series = r.kind === 'slo' ? `engine ${r.engine ?? '(every engine)'}` : describeSelector(compileSelector(r.metric, r.match, r.match_re));
   const hold = r.kind === 'slo' ? { for: undefined, keep: undefined } : { for: r.for, keep: r.keep_firing_for };
   return { name, kind: r.kind, origin, series, params, forSeconds: hold.for ?? 0, keepFiringForSeconds: hold.keep ?? 0, state };

@@ -16,6 +16,8 @@ export interface ResolvedRule {
   readonly selector: Selector;
   readonly forMs: number;
   readonly keepFiringForMs: number;
+  /** A series with no sample for this long no longer holds the condition (threshold `stale_after`); 0: only staleness forgets it. */
+  readonly staleAfterMs: number;
   /** Unit for sentences ('%', 'ms', ' tokens/s', ''). */
   readonly unit: string;
   readonly origin: 'default' | 'config';
@@ -74,6 +76,7 @@ function resolveOne(r: SeriesRuleConfig, name: string, origin: 'default' | 'conf
     selector: compileSelector(r.metric, r.match, r.match_re),
     forMs: (r.for ?? 0) * 1000,
     keepFiringForMs: (r.keep_firing_for ?? 0) * 1000,
+    staleAfterMs: r.kind === 'threshold' ? (r.stale_after ?? 0) * 1000 : 0,
     unit: unit ?? unitOf(r.metric),
     origin,
     op: side,

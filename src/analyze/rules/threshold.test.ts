@@ -48,3 +48,12 @@ test('config: a minimal `enabled: false` override needs no levels; an enabled ru
   assert.equal(bad.success, false);
   assert.match(JSON.stringify(bad.error?.issues), /exactly one of above or below/);
 });
+
+test('increase: a counter compared by its rise over the window, resets counted as Prometheus increase() does', () => {
+  const ev = make({ above: { critical: 0 }, increase: 10 });
+  // standing 5 (quiet), +1 at 3 s (fires), reset to 0 at 5 s (no rise), 0 → 2 at 7 s, then flat until the window has passed both rises
+  const v = [5, 5, 5, 6, 6, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2];
+  assert.deepEqual(run(ev, v), [0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0]);
+  assert.equal(ev.explain().message, 'cpu_usage increase over 10 s back to 0 % (≤ 0 %)');
+  assert.match(JSON.stringify(thresholdRuleSchema.safeParse({ kind: 'threshold', metric: 'x', above: 0, increase: 0 }).error?.issues), /"path":\["increase"\]/);
+});

@@ -6,11 +6,14 @@
  * lowest severity, until the value is back at or inside `clear` (default: the
  * lowest level itself), so a value hovering at the line raises one alert, not
  * one per crossing. While it holds, the severity follows the value up and down.
+ * With `increase`, the figure compared is the counter's increase over that
+ * window (increase.ts) instead of its value.
  */
 import type { ThresholdRuleConfig } from '../../config/rules/index.js';
 import type { EvaluatorFactory, Explanation, Level, SeriesEvaluator, Subject } from './evaluator.js';
 import { severityOfLevel } from './evaluator.js';
 import { withUnit } from './format.js';
+import { CounterIncrease } from './increase.js';
 
 type Levels = ThresholdRuleConfig['above'];
 
@@ -29,6 +32,8 @@ class ThresholdEvaluator implements SeriesEvaluator {
   private readonly _clear: number;
   private _level: Level = 0;
   private _v = NaN;
+  private readonly _increase: CounterIncrease | undefined;
+  private readonly _over: string;
 
   constructor(
     spec: ThresholdRuleConfig,
@@ -46,10 +51,13 @@ class ThresholdEvaluator implements SeriesEvaluator {
       if (!Number.isNaN(x)) edge = this._above ? Math.min(edge, x) : Math.max(edge, x);
     }
     this._clear = spec.clear ?? edge;
+    this._increase = spec.increase === undefined ? undefined : new CounterIncrease(spec.increase * 1000);
+    this._over = spec.increase === undefined ? '' : ` increase over ${spec.increase} s`;
   }
 
-  update(_t: number, v: number): Level {
-    if (Number.isNaN(v)) return this._level;
+  update(t: number, raw: number): Level {
+    if (Number.isNaN(raw)) return this._level;
+    const v = this._increase === undefined ? raw : this._increase.update(t, raw);
     this._v = v;
     let level: Level = 0;
     for (let i = 3; i >= 1; i--) {
@@ -67,12 +75,13 @@ class ThresholdEvaluator implements SeriesEvaluator {
   explain(): Explanation {
     const s = this._s;
     const v = this._v;
+    const name = s.display + this._over;
     if (this._level === 0) {
       const sign = this._above ? '≤' : '≥';
       return {
         value: v,
         reference: this._clear,
-        message: `${s.display} back to ${withUnit(v, s.unit)} (${sign} ${withUnit(this._clear, s.unit)})`,
+        message: `${name} back to ${withUnit(v, s.unit)} (${sign} ${withUnit(this._clear, s.unit)})`,
         detail: { clear: this._clear },
       };
     }
@@ -82,8 +91,8 @@ class ThresholdEvaluator implements SeriesEvaluator {
     const side = this._above ? 'above' : 'below';
     const sev = severityOfLevel(this._level);
     const message = crossed
-      ? `${s.display} ${withUnit(v, s.unit)} ${side} ${withUnit(ref, s.unit)} (${sev})`
-      : `${s.display} ${withUnit(v, s.unit)}, went ${side} ${withUnit(ref, s.unit)} and not yet back to ${this._above ? '≤' : '≥'} ${withUnit(this._clear, s.unit)} (${sev})`;
+      ? `${name} ${withUnit(v, s.unit)} ${side} ${withUnit(ref, s.unit)} (${sev})`
+      : `${name} ${withUnit(v, s.unit)}, went ${side} ${withUnit(ref, s.unit)} and not yet back to ${this._above ? '≤' : '≥'} ${withUnit(this._clear, s.unit)} (${sev})`;
     return { value: v, reference: ref, message, detail: { clear: this._clear } };
   }
 }

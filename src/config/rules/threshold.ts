@@ -1,6 +1,6 @@
 /** @module config/rules/threshold  A level crossed, with levels per severity and hysteresis. */
 import { z } from 'zod';
-import { commonRuleFields, finite } from './common.js';
+import { commonRuleFields, finite, positiveSeconds } from './common.js';
 
 /** A number means one WARNING level. */
 const levels = z.union([
@@ -23,6 +23,17 @@ export const thresholdRuleSchema = z
      * (at or under it for `above`, at or over it for `below`); default: the lowest level itself
      */
     clear: finite.optional(),
+    /**
+     * seconds: compare the counter's increase over this window instead of its value
+     * (Prometheus `increase(metric[window])`, counter resets handled, not extrapolated)
+     */
+    increase: positiveSeconds.optional(),
+    /**
+     * seconds: a series with no new sample for this long no longer holds the condition (for series a
+     * source writes only while something holds, like gpu_throttle_active; Prometheus gets the same
+     * from the staleness marker a scrape writes when a series disappears)
+     */
+    stale_after: positiveSeconds.optional(),
   })
   .refine((r) => (r.above === undefined) !== (r.below === undefined) || (!r.enabled && r.above === undefined && r.below === undefined), {
     // `{ name, kind, metric, enabled: false }` alone turns off the rule of that name (a default one).
