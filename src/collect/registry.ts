@@ -100,6 +100,8 @@ export class CollectorRegistry {
       logger: childLogger(this._o.logger, { collector: 'gpu' }),
       // The first reading must arrive within a tick's collector timeout.
       startupWaitMs: Math.min(2000, this._o.timeoutMs() / 2),
+      deepIntervalS: c.gpu.deep_interval,
+      processIntervalS: c.gpu.process_interval,
       ...(c.gpu.dcgm_url !== undefined ? { dcgmUrl: c.gpu.dcgm_url } : {}),
     });
   }

@@ -80,7 +80,7 @@ void test('no tool on PATH and no dcgm_url: unavailable, said once at info, coll
   assert.equal(off.status().reason, 'nvidia-smi turned off and rocm-smi at /nonexistent/rocm-smi is not an executable file and no dcgm_url configured');
 });
 
-void test('nvidia-smi on PATH: two long-lived loop processes, figures in base units, per-process memory, close() leaves no child', async (t) => {
+void test('nvidia-smi on PATH: three long-lived loop processes (query-gpu, compute-apps, dmon at 10 s), figures in base units, per-process memory, close() leaves no child', async (t) => {
   const log = tempLog(t);
   const c = open(t, {
     path: BIN,
@@ -141,7 +141,15 @@ void test('nvidia-smi on PATH: two long-lived loop processes, figures in base un
   assert.equal(nv.restarts, 0);
   assert.deepEqual(nv.droppedFields, []);
   const pids = nv.children.map((ch) => ch.pid!);
-  assert.equal(pids.length, 2);
+  assert.deepEqual(
+    nv.children.map((ch) => [ch.label, ch.state, ch.restarts]),
+    [
+      ['nvidia-smi --query-gpu', 'running', 0],
+      ['nvidia-smi --query-compute-apps', 'running', 0],
+      ['nvidia-smi dmon', 'running', 0],
+    ],
+  );
+  assert.deepEqual(nv.children[2]!.args, ['dmon', '-s', 'vmet', '--gpm-metrics', '2,3,5,10,11,12,13,20,21,60,61', '--format', 'csv,nounit', '-d', '10']);
   assert.ok(pids.every(isAlive));
 
   // Loop mode: after many periods and collects, still exactly the two invocations.
@@ -150,7 +158,7 @@ void test('nvidia-smi on PATH: two long-lived loop processes, figures in base un
     await c.collect(Date.now(), signal());
   }
   const calls = invocations(log);
-  assert.equal(calls.length, 2);
+  assert.equal(calls.length, 3);
   assert.deepEqual(calls.find((a) => a[0]!.startsWith('--query-gpu='))!.slice(1), ['--format=csv,noheader,nounits', '-lms', '100']);
   assert.deepEqual(calls.find((a) => a[0]!.startsWith('--query-compute-apps=')), [
     '--query-compute-apps=timestamp,pid,process_name,used_memory,gpu_uuid',

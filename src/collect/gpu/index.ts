@@ -1,6 +1,7 @@
 /**
  * @module collect/gpu
- * GPU figures from nvidia-smi (two long-lived loop-mode processes), a DCGM
+ * GPU figures from nvidia-smi (long-lived loop-mode processes: query-gpu,
+ * compute-apps, dmon, optionally pmon), a DCGM
  * exporter, or rocm-smi, as `gpu_*` samples labelled `gpu`, `uuid`, `name`.
  */
 export { createGpuCollector } from './collector.js';
@@ -17,5 +18,7 @@ export {
   parseNvidiaSmiCsv,
 } from './nvidiaCsv.js';
 export type { ComputeAppRow, NvidiaCsvResult } from './nvidiaCsv.js';
+export { DmonParser, PmonParser } from './dmon.js';
+export type { DmonFigures, DmonRow, PmonRow } from './dmon.js';
 export { parseRocmSmiJson } from './rocmSmi.js';
 export { dcgmReadings } from './dcgm.js';

@@ -136,8 +136,10 @@ void test('polybar #42: loop output is one row per period, parsed line by line',
 
 void test('the collector query: core fields, then optional ones; a line that is not a row is rejected', () => {
   const fs = new FieldSet();
-  const p = new GpuRowParser(fs.fields());
+  // The first 16 fields: the query of the A100 row below (the deep fields follow them).
+  const p = new GpuRowParser(fs.fields().slice(0, 16));
   assert.deepEqual(fs.fields().slice(0, CORE_FIELDS.length), [...CORE_FIELDS]);
+  assert.equal(fs.fields()[15], 'fan.speed');
   const r = p.parse('1, GPU-abc, NVIDIA A100-SXM4-40GB, 87, 30000, 40960, 71, 301.5, 400.00, 1410, 1215, 0x0000000000000044, 0, 3, 40, [Not Supported]');
   assert.ok(r);
   assert.equal(r.index, '1');
@@ -164,7 +166,7 @@ void test('FieldSet: a rejected throttle field falls back to the old name, then 
   assert.equal(fs.drop('clocks_event_reasons.active'), true);
   assert.ok(fs.fields().includes('clocks_throttle_reasons.active'));
   assert.equal(fs.drop('clocks_throttle_reasons.active'), true);
-  assert.ok(!fs.fields().some((f) => f.includes('reasons')));
+  assert.ok(!fs.fields().some((f) => f.includes('reasons.active')));
   assert.equal(fs.drop('fan.speed'), true);
   assert.equal(fs.drop('fan.speed'), false);
   assert.equal(fs.drop('memory.used'), false);
@@ -191,4 +193,83 @@ void test('compute-apps rows: [N/A] memory is dropped, a process name with ", " 
 void test('parseSmiTimestamp: differences in ms; malformed is NaN', () => {
   assert.equal(parseSmiTimestamp('2026/07/14 08:12:53.500') - parseSmiTimestamp('2026/07/14 08:12:52.250'), 1250);
   assert.ok(Number.isNaN(parseSmiTimestamp('yesterday')));
+});
+
+void test('deep fields from the H100 capture (load): media engines, memory temperature, PCIe link, MIG, max SM clock, clock-event counters', () => {
+  const r = parseNvidiaSmiCsv(section('load :: query-gpu').join('\n')).readings[0]!;
+  assert.equal(r.encoderUtilization, 0);
+  assert.equal(r.decoderUtilization, 0);
+  assert.equal(r.jpegUtilization, 0);
+  assert.equal(r.ofaUtilization, 0);
+  assert.equal(r.memoryTemperatureCelsius, 54);
+  assert.equal(r.pcieLinkGen, 5);
+  assert.equal(r.pcieLinkGenMax, 5);
+  assert.equal(r.pcieLinkWidth, 16);
+  assert.equal(r.pcieLinkWidthMax, 16);
+  assert.equal(r.migEnabled, 0); // "Disabled"
+  assert.equal(r.smClockMaxHz, 1980 * MHZ);
+  assert.deepEqual(r.clockEventSeconds, { sw_power_cap: 0, sync_boost: 0, sw_thermal_slowdown: 0, hw_thermal_slowdown: 0, hw_power_brake_slowdown: 0 });
+});
+
+void test('H200 query loop with the deep fields (noheader, nounits): PCIe gen/width, memory temperature, MIG mode', () => {
+  // The field list of that capture (SOURCES.md): the collector's 16 fields and ten more.
+  const fields = [
+    ...CORE_FIELDS,
+    'clocks_event_reasons.active',
+    'ecc.errors.uncorrected.volatile.total',
+    'ecc.errors.corrected.volatile.total',
+    'utilization.memory',
+    'fan.speed',
+    'pcie.link.gen.current',
+    'pcie.link.width.current',
+    'temperature.memory',
+    'enforced.power.limit',
+    'mig.mode.current',
+    'clocks_event_reasons.sw_power_cap',
+    'clocks_event_reasons.hw_slowdown',
+    'clocks_event_reasons.sw_thermal_slowdown',
+    'clocks_event_reasons.hw_thermal_slowdown',
+    'clocks_event_reasons.hw_power_brake_slowdown',
+  ];
+  const { readings, rejected } = parseNvidiaSmiCsv(fixture('nvidia-smi-h200-driver-580-query-gpu-deep-loop-load.csv'), fields);
+  assert.equal(rejected, 0);
+  assert.equal(readings.length, 5);
+  const r = readings[0]!;
+  assert.equal(r.name, 'NVIDIA H200');
+  assert.equal(r.pcieLinkGen, 5);
+  assert.equal(r.pcieLinkWidth, 16);
+  assert.equal(r.memoryTemperatureCelsius, 35);
+  assert.equal(r.migEnabled, 0);
+  assert.equal(r.throttleReasons, 4); // sw_power_cap, by name from the bitmask: one field, not five
+  assert.equal(r.fanSpeedPercent, undefined, '[N/A] gives no figure');
+  assert.deepEqual(
+    readings.map((x) => x.memoryTemperatureCelsius),
+    [35, 36, 36, 36, 37],
+  );
+});
+
+void test('H200 extra fields with header and units: max link and clock, MIG Disabled as 0', () => {
+  const r = parseNvidiaSmiCsv(fixture('nvidia-smi-h200-driver-580-query-gpu-extra-idle.csv')).readings[0]!;
+  assert.equal(r.pcieLinkGenMax, 5);
+  assert.equal(r.pcieLinkWidthMax, 16);
+  assert.equal(r.smClockMaxHz, 1980 * MHZ); // "1980 MHz"
+  assert.equal(r.memoryTemperatureCelsius, 42);
+  assert.equal(r.migEnabled, 0);
+  const on = new GpuRowParser(['index', 'mig.mode.current', 'clocks_event_reasons_counters.sw_power_cap']);
+  assert.equal(on.parse('0, Enabled, 5428714')!.migEnabled, 1);
+  // 5428714 µs: the SW power-cap counter of the H200's `nvidia-smi -q -x` under load.
+  assert.deepEqual(on.parse('0, Enabled, 5428714')!.clockEventSeconds, { sw_power_cap: 5.428714 });
+  assert.equal(on.parse('0, [N/A], [N/A]')!.migEnabled, undefined);
+  assert.equal(on.parse('0, [N/A], [N/A]')!.clockEventSeconds, undefined);
+});
+
+void test('a driver without the clock-event counters loses all five in one restart', () => {
+  const fs = new FieldSet();
+  const counters = fs.fields().filter((f) => f.startsWith('clocks_event_reasons_counters.'));
+  assert.equal(counters.length, 5);
+  assert.equal(fs.drop('clocks_event_reasons_counters.sync_boost'), true);
+  assert.deepEqual(fs.fields().filter((f) => f.startsWith('clocks_event_reasons_counters.')), []);
+  assert.equal(fs.dropped[0], 'clocks_event_reasons_counters.sync_boost');
+  assert.equal(fs.dropped.length, 5);
+  assert.ok(fs.fields().includes('utilization.encoder'), 'other deep fields stay');
 });

@@ -1,15 +1,20 @@
 /**
  * @module collect/gpu/nvidiaSmi
- * NVIDIA GPUs through two long-lived nvidia-smi processes in loop mode
- * (`-lms <interval>`), not one process per tick: nvidia-smi spends most of a
- * one-shot run initialising NVML, which loop mode pays once.
+ * NVIDIA GPUs through long-lived nvidia-smi processes in loop mode, not one
+ * process per tick: nvidia-smi spends most of a one-shot run initialising
+ * NVML, which loop mode pays once.
  *
  *   nvidia-smi --query-gpu=<fields> --format=csv,noheader,nounits -lms N
  *   nvidia-smi --query-compute-apps=timestamp,pid,process_name,used_memory,gpu_uuid --format=csv,noheader,nounits -lms N
+ *   nvidia-smi dmon -s vmet --gpm-metrics … --format csv,nounit -d D   (deepIntervalS = D > 0)
+ *   nvidia-smi pmon -s u -d P                                         (processIntervalS = P > 0)
  *
  * Rows are parsed as they arrive; collect() reads the latest row of each GPU
- * that is fresh (younger than 3 intervals). When the driver rejects an
- * optional field, the query is restarted without it at once.
+ * that is fresh (younger than 3 intervals), with the GPU's fresh dmon figures
+ * (younger than 3 deep intervals) merged in: one reading per GPU, its
+ * identity from the query row. pmon's per-process shares join the
+ * compute-apps rows of the same GPU and pid. When the driver rejects an
+ * optional field or dmon option, that child is restarted without it at once.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
@@ -23,7 +28,8 @@ import {
   parseSmiTimestamp,
   type ComputeAppRow,
 } from './nvidiaCsv.js';
-import { emitProcesses, emitReading, type GpuReading } from './reading.js';
+import { DmonParser, dmonArgs, PmonParser, pmonArgs, unrecognizedOptionIn, type DmonFigures, type DmonOptionState } from './dmon.js';
+import { emitProcesses, emitReading, type GpuProcessReading, type GpuReading } from './reading.js';
 import { Supervisor, type BackoffOptions, type ChildExit, type ChildStatus, type ExitDecision } from './supervisor.js';
 
 export interface NvidiaSmiSourceOptions {
@@ -33,6 +39,10 @@ export interface NvidiaSmiSourceOptions {
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv | undefined;
   readonly backoff?: BackoffOptions;
+  /** dmon's sample period in seconds; 0: no dmon child. */
+  readonly deepIntervalS: number;
+  /** pmon's sample period in seconds; 0: no pmon child. */
+  readonly processIntervalS: number;
 }
 
 /** More GPUs or processes than this in one host is not real; the excess is dropped. */
@@ -43,6 +53,23 @@ interface Stamped {
   reading: GpuReading;
   at: number;
 }
+
+interface StampedFigures {
+  figures: DmonFigures;
+  at: number;
+}
+
+interface StampedShare {
+  smPercent: number | undefined;
+  memoryPercent: number | undefined;
+  at: number;
+}
+
+/** The dmon options an older driver may not know, in the order they are given up. */
+const DMON_OPTIONS: readonly [option: string, key: keyof DmonOptionState][] = [
+  ['--gpm-metrics', 'gpm'],
+  ['--format', 'csv'],
+];
 
 export class NvidiaSmiSource {
   readonly kind = 'nvidia-smi';
@@ -58,6 +85,16 @@ export class NvidiaSmiSource {
   private _lastReadingAt: number | undefined;
   private readonly _gpu: Supervisor;
   private readonly _appsProc: Supervisor;
+  private readonly _dmon: Supervisor | undefined;
+  private readonly _pmon: Supervisor | undefined;
+  private readonly _dmonOptions: DmonOptionState = { gpm: true, csv: true };
+  private readonly _droppedDmonOptions: string[] = [];
+  private _dmonParser = new DmonParser();
+  private _dmonRejected: string | undefined;
+  private readonly _deep = new Map<string, StampedFigures>();
+  private _pmonParser = new PmonParser();
+  /** pmon shares by `${gpu index}:${pid}`. */
+  private readonly _shares = new Map<string, StampedShare>();
   private _waiters: (() => void)[] = [];
   private _started = false;
 
@@ -93,6 +130,38 @@ export class NvidiaSmiSource {
         return 'backoff';
       },
     });
+    const common = {
+      command: _o.binary,
+      env: _o.env,
+      clock: _o.clock,
+      logger: _o.logger,
+      ...(_o.backoff === undefined ? {} : { backoff: _o.backoff }),
+    };
+    if (_o.deepIntervalS > 0) {
+      this._dmon = new Supervisor({
+        ...common,
+        label: 'nvidia-smi dmon',
+        args: () => {
+          this._dmonParser = new DmonParser();
+          this._dmonRejected = undefined;
+          return dmonArgs(_o.deepIntervalS, this._dmonOptions);
+        },
+        onLine: (line) => this._onDmonLine(line),
+        onExit: (exit) => this._onDmonExit(exit),
+      });
+    }
+    if (_o.processIntervalS > 0) {
+      this._pmon = new Supervisor({
+        ...common,
+        label: 'nvidia-smi pmon',
+        args: () => {
+          this._pmonParser = new PmonParser();
+          return pmonArgs(_o.processIntervalS);
+        },
+        onLine: (line) => this._onPmonLine(line),
+        onExit: () => 'backoff',
+      });
+    }
   }
 
   get binary(): string {
@@ -108,6 +177,8 @@ export class NvidiaSmiSource {
     this._started = true;
     this._gpu.start();
     this._appsProc.start();
+    this._dmon?.start();
+    this._pmon?.start();
   }
 
   /** Resolves at the first GPU row, the first failure, `signal`'s abort or after `ms`, whichever comes first. */
@@ -131,14 +202,18 @@ export class NvidiaSmiSource {
   collect(t: number, out: Sample[]): number {
     const now = this._o.clock.now();
     const freshAfter = now - 3 * this._o.intervalMs;
+    const deepAfter = now - 3 * this._o.deepIntervalS * 1000;
     let gpus = 0;
     for (const s of this._latest.values()) {
       if (s.at < freshAfter) continue;
-      emitReading(s.reading, t, out);
+      const deep = this._deep.get(s.reading.index);
+      emitReading(deep === undefined || deep.at < deepAfter ? s.reading : withFigures(s.reading, deep.figures), t, out);
       gpus++;
     }
     if (this._appsAt >= freshAfter && this._apps.length > 0) {
-      emitProcesses(this._apps, (uuid) => this._indexOf(uuid), t, out);
+      const indexOf = (uuid: string): string | undefined => this._indexOf(uuid);
+      const rows = this._pmon === undefined ? this._apps : this._withShares(indexOf, now);
+      emitProcesses(rows, indexOf, t, out);
     }
     return gpus;
   }
@@ -147,6 +222,7 @@ export class NvidiaSmiSource {
     children: ChildStatus[];
     fields: string[];
     droppedFields: string[];
+    droppedDmonOptions: string[];
     lastSuccessAt: number | undefined;
     gpus: number;
     rowsParsed: number;
@@ -155,9 +231,10 @@ export class NvidiaSmiSource {
     let gpus = 0;
     for (const s of this._latest.values()) if (s.at >= freshAfter) gpus++;
     return {
-      children: [this._gpu.status(), this._appsProc.status()],
+      children: [this._gpu, this._appsProc, this._dmon, this._pmon].flatMap((c) => (c === undefined ? [] : [c.status()])),
       fields: [...this._parser.fields],
       droppedFields: [...this._fields.dropped],
+      droppedDmonOptions: [...this._droppedDmonOptions],
       lastSuccessAt: this._lastReadingAt,
       gpus,
       rowsParsed: this._linesAccepted,
@@ -165,7 +242,7 @@ export class NvidiaSmiSource {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this._gpu.close(), this._appsProc.close()]);
+    await Promise.all([this._gpu.close(), this._appsProc.close(), this._dmon?.close(), this._pmon?.close()]);
     this._wake();
   }
 
@@ -215,6 +292,59 @@ export class NvidiaSmiSource {
     return true;
   }
 
+  private _onDmonLine(line: string): boolean {
+    const row = this._dmonParser.parse(line);
+    if (row === 'header') return true;
+    if (row === undefined) {
+      const bad = unrecognizedOptionIn(line);
+      if (bad !== undefined) this._dmonRejected = bad;
+      return false;
+    }
+    if (!this._deep.has(row.index) && this._deep.size >= MAX_GPUS) return false;
+    this._deep.set(row.index, { figures: row.figures, at: this._o.clock.now() });
+    return true;
+  }
+
+  private _onDmonExit(exit: ChildExit): ExitDecision {
+    const bad = this._dmonRejected ?? exit.tail.map(unrecognizedOptionIn).find((o) => o !== undefined);
+    const known = DMON_OPTIONS.find(([option, key]) => option === bad && this._dmonOptions[key]);
+    if (known === undefined) return 'backoff';
+    const [option, key] = known;
+    this._dmonOptions[key] = false;
+    this._droppedDmonOptions.push(option);
+    this._o.logger.info(`nvidia-smi dmon: option ${option} is not supported by this driver; running dmon without it`);
+    return 'retry-now';
+  }
+
+  private _onPmonLine(line: string): boolean {
+    const row = this._pmonParser.parse(line);
+    if (row === 'header') return true;
+    if (row === undefined) return false;
+    const key = `${row.index}:${row.pid}`;
+    const now = this._o.clock.now();
+    if (!this._shares.has(key) && this._shares.size >= MAX_PROCESSES) this._pruneShares(now);
+    if (!this._shares.has(key) && this._shares.size >= MAX_PROCESSES) return false;
+    this._shares.set(key, { smPercent: row.smPercent, memoryPercent: row.memoryPercent, at: now });
+    return true;
+  }
+
+  /** Forgets the shares of processes pmon has not shown for 3 periods. */
+  private _pruneShares(now: number): void {
+    const after = now - 3 * this._o.processIntervalS * 1000;
+    for (const [k, v] of this._shares) if (v.at < after) this._shares.delete(k);
+  }
+
+  /** The compute-apps rows with their fresh pmon shares. */
+  private _withShares(indexOf: (uuid: string) => string | undefined, now: number): GpuProcessReading[] {
+    const after = now - 3 * this._o.processIntervalS * 1000;
+    return this._apps.map((row) => {
+      const gpu = indexOf(row.uuid);
+      const share = gpu === undefined ? undefined : this._shares.get(`${gpu}:${row.pid}`);
+      if (share === undefined || share.at < after) return row;
+      return { ...row, smPercent: share.smPercent, memoryPercent: share.memoryPercent };
+    });
+  }
+
   private _indexOf(uuid: string): string | undefined {
     for (const s of this._latest.values()) if (s.reading.uuid === uuid) return s.reading.index;
     return undefined;
@@ -223,4 +353,11 @@ export class NvidiaSmiSource {
   private _wake(): void {
     for (const w of this._waiters.splice(0)) w();
   }
+}
+
+/** The query row with dmon's figures filled in where the query left a figure out. */
+function withFigures(r: GpuReading, f: DmonFigures): GpuReading {
+  const out: GpuReading = { ...r };
+  for (const k of Object.keys(f) as (keyof DmonFigures)[]) if (out[k] === undefined) out[k] = f[k];
+  return out;
 }

@@ -57,6 +57,8 @@ export type ChildState = 'idle' | 'running' | 'backoff' | 'closed';
 export interface ChildStatus {
   readonly label: string;
   readonly state: ChildState;
+  /** The arguments of the running (or last started) child; empty before the first start. */
+  readonly args: readonly string[];
   readonly pid: number | undefined;
   /** Restarts after a crash (not counting restarts with changed arguments). */
   readonly restarts: number;
@@ -80,6 +82,7 @@ export class Supervisor {
   private _timer: Timer | undefined;
   private _nextStartAt: number | undefined;
   private _startedAt = 0;
+  private _args: readonly string[] = [];
   private _closedWaiters: (() => void)[] = [];
   private readonly _backoff: BackoffOptions;
 
@@ -91,6 +94,7 @@ export class Supervisor {
     return {
       label: this._o.label,
       state: this._state,
+      args: this._args,
       pid: this._state === 'running' ? this._child?.pid : undefined,
       restarts: this._restarts,
       lastError: this._lastError,
@@ -134,7 +138,8 @@ export class Supervisor {
     let child: ChildProcess;
     let spawnError: string | undefined;
     try {
-      child = spawn(this._o.command, [...this._o.args()], { stdio: ['ignore', 'pipe', 'pipe'], env: this._o.env });
+      this._args = [...this._o.args()];
+      child = spawn(this._o.command, [...this._args], { stdio: ['ignore', 'pipe', 'pipe'], env: this._o.env });
     } catch (e) {
       // spawn() throws synchronously only for invalid arguments; treat as a failed start.
       this._onGone({ code: null, signal: null, spawnError: describeError(e), tail });
