@@ -102,7 +102,7 @@ test('after a restart, the stored samples after the saved watermark are sent fir
   const r = await receiver([]);
   t.after(() => r.server.close());
   const stored = [{ descriptor: { name: 'a', labels: {} }, t: [1000, 2000, 3000, 4000], v: [1, 2, 3, 4] }];
-  const q = new RemoteWriteQueue('r', config(r.url), { logger: new MemoryLogger(), watermark: 2000, backlog: (since) => stored.map((s) => ({ ...s, t: s.t.filter((x) => x > since), v: s.v.filter((_, i) => s.t[i]! > since) })) });
+  const q = new RemoteWriteQueue('r', config(r.url), { logger: new MemoryLogger(), saved: { w: 2000 }, backlog: (since) => ({ series: stored.map((s) => ({ ...s, t: s.t.filter((x) => x > since), v: s.v.filter((_, i) => s.t[i]! > since) })), until: Infinity }) });
   q.start();
   q.observe([{ name: 'a', labels: {}, t: 4000, v: 4 }, { name: 'a', labels: {}, t: 5000, v: 5 }]);
   await q.close(5000);
