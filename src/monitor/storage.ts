@@ -14,7 +14,7 @@ import { defaultDataDir } from '../core/stateDir.js';
 import type { Sample } from '../core/types.js';
 import type { EchoPerfConfig } from '../config/index.js';
 import type { SeriesStore } from '../store/series.js';
-import { DiskStore, type DiskHealth, type QueryResult, type RecentSeries, type StoreQuery } from '../store/disk/index.js';
+import { DiskStore, type DiskHealth, type QueryResult, type RawWindow, type StoreQuery } from '../store/disk/index.js';
 import type { Finding } from '../analyze/finding.js';
 import type { PerformanceAlert } from '../alert/alert.js';
 
@@ -130,9 +130,25 @@ export class MonitorStorage {
     return this._disk?.loadState(namespace) ?? [];
   }
 
-  /** Stored samples after `sinceMs`, the newest `maxPerSeries` of each series (empty when not open). */
-  backlog(sinceMs: number, maxPerSeries: number): RecentSeries[] {
-    return this._disk?.recent(sinceMs, maxPerSeries) ?? [];
+  /**
+   * Replaces a namespace's saved state and commits it at once, with every
+   * sample appended so far; resolves once committed. Throws when the data dir
+   * is not open, the entries are refused, or the commit failed.
+   */
+  async saveStateNow(namespace: string, entries: [string, unknown][]): Promise<void> {
+    const d = this._disk;
+    if (d === undefined) throw new Error(`the data dir ${this.dataDir} is not open`);
+    d.setState(namespace, entries);
+    // A later flush-time save of the same namespace must not be skipped as unchanged.
+    this._savedVersion.delete(namespace);
+    await d.flush();
+    const h = d.health();
+    if (!h.ok) throw new Error(`cannot write to ${this.dataDir}: ${h.error ?? 'unknown error'}`);
+  }
+
+  /** One window of stored samples after `sinceMs`, about `maxSamples` in all (empty and ended when not open). */
+  backlog(sinceMs: number, maxSamples: number): RawWindow {
+    return this._disk?.window(sinceMs, maxSamples) ?? { series: [], until: Infinity };
   }
 
   query(q: StoreQuery): Promise<QueryResult> | undefined {

@@ -1,15 +1,16 @@
 /**
  * @module export/remoteWrite
  * Every configured remote_write receiver, fed with what /metrics shows at
- * each tick. Their watermarks are kept in the data dir's state table
- * (namespace `remote_write`, one entry per queue name).
+ * each tick. Their positions (watermark and last request) are kept in the
+ * data dir's state table (namespace `remote_write`, one entry per queue
+ * name), committed before each request goes out.
  */
 import { childLogger, type Logger } from '../../core/logger.js';
 import type { Sample } from '../../core/types.js';
 import { remoteWriteNameOf, type RemoteWriteConfig } from '../../config/remoteWrite.js';
-import { RemoteWriteQueue, type BacklogSeries } from './queue.js';
+import { RemoteWriteQueue, type BacklogWindow, type SavedPosition } from './queue.js';
 
-export { RemoteWriteQueue, type BacklogSeries, type QueueDeps } from './queue.js';
+export { BACKLOG_WINDOW, RemoteWriteQueue, type BacklogSeries, type BacklogWindow, type QueueDeps, type SavedPosition } from './queue.js';
 export { decodeWriteRequestBody, encodeWriteRequest, wireLabels, writeRequestBody, type WireSeries } from './encode.js';
 
 export const REMOTE_WRITE_NAMESPACE = 'remote_write';
@@ -18,7 +19,21 @@ export const REMOTE_WRITE_NAMESPACE = 'remote_write';
 export interface RemoteWriteStorage {
   loadState(namespace: string): [string, unknown][];
   saveState(namespace: string, version: number, entries: () => [string, unknown][]): void;
-  backlog(sinceMs: number, maxPerSeries: number): readonly BacklogSeries[];
+  /** Commits the namespace's state now, with every sample stored so far. */
+  saveStateNow(namespace: string, entries: [string, unknown][]): Promise<void>;
+  backlog(sinceMs: number, maxSamples: number): BacklogWindow;
+}
+
+/** A saved position as read back: hostile until checked (an old release saved the bare watermark). */
+export function savedPosition(v: unknown): SavedPosition | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? { w: v } : undefined;
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  if (typeof o['w'] !== 'number' || !Number.isFinite(o['w'])) return undefined;
+  const p: { w: number; b?: string; h?: number } = { w: o['w'] };
+  if (typeof o['b'] === 'string' && o['b'].length <= 256 * 1024 && /^[A-Za-z0-9+/]*={0,2}$/.test(o['b'])) p.b = o['b'];
+  if (typeof o['h'] === 'number' && Number.isFinite(o['h'])) p.h = o['h'];
+  return p;
 }
 
 export class RemoteWriters {
@@ -43,17 +58,18 @@ export class RemoteWriters {
   start(storage: RemoteWriteStorage | undefined): void {
     if (this._queues.length > 0 || this._configs.length === 0) return;
     this._storage = storage;
-    const saved = new Map<string, number>();
+    const saved = new Map<string, SavedPosition>();
     for (const [k, v] of storage?.loadState(REMOTE_WRITE_NAMESPACE) ?? []) {
-      // Hostile until checked: only finite ms count.
-      if (typeof v === 'number' && Number.isFinite(v)) saved.set(k, v);
+      const p = savedPosition(v);
+      if (p !== undefined) saved.set(k, p);
     }
     for (const c of this._configs) {
       const name = remoteWriteNameOf(c);
       const q = new RemoteWriteQueue(name, c, {
         logger: childLogger(this._logger, { remote: name }),
-        backlog: storage === undefined ? undefined : (since) => storage.backlog(since, 86_400),
-        watermark: saved.get(name),
+        backlog: storage === undefined ? undefined : (since, max) => storage.backlog(since, max),
+        saved: saved.get(name),
+        persist: storage === undefined ? undefined : () => storage.saveStateNow(REMOTE_WRITE_NAMESPACE, this._positions()),
         onWatermark: () => this._version++,
       });
       this._queues.push(q);
@@ -70,7 +86,16 @@ export class RemoteWriters {
   saveWatermarks(): void {
     const s = this._storage;
     if (s === undefined) return;
-    s.saveState(REMOTE_WRITE_NAMESPACE, this._version, () => this._queues.filter((q) => Number.isFinite(q.watermark)).map((q): [string, unknown] => [q.name, q.watermark]));
+    s.saveState(REMOTE_WRITE_NAMESPACE, this._version, () => this._positions());
+  }
+
+  private _positions(): [string, unknown][] {
+    const out: [string, unknown][] = [];
+    for (const q of this._queues) {
+      const p = q.position;
+      if (p !== undefined) out.push([q.name, p]);
+    }
+    return out;
   }
 
   selfSamples(at: number): Sample[] {

@@ -13,7 +13,7 @@ import { acquireLock } from './lock.js';
 import { MAX_PENDING_ALERT_EVENTS, MAX_STATE_NAMESPACES, checkAlertEvent, checkAlerts, checkOptions, checkState, type AlertEventInput } from './options.js';
 import type { AlertEventRow, Batch, Def, FromWorker, ToWorker, WriterStatus } from './protocol.js';
 import { toPointsAsync, validateQuery, type ColumnResult } from './query.js';
-import { readAlerts, readRecent, readState, type RecentSeries } from './restore.js';
+import { readAlerts, readRecent, readState, readWindow, type RawWindow, type RecentSeries } from './restore.js';
 import { SampleBuffer } from './sampleBuffer.js';
 import { dbPath, openWritable, stmt, type Db } from './schema.js';
 import { spawnWriter } from './spawnWriter.js';
@@ -121,6 +121,21 @@ export class DiskStore implements SeriesPersistence {
     }
     if (this._db === undefined) throw this._closedError();
     return readRecent(this._db, sinceMs, maxPerSeries, this._o.logger);
+  }
+
+  /**
+   * One window of stored samples after `sinceMs`, about `maxSamples` in all
+   * (see readWindow): call again from its `until` for the next.
+   */
+  window(sinceMs: number, maxSamples: number): RawWindow {
+    if (typeof sinceMs !== 'number' || Number.isNaN(sinceMs)) {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `window sinceMs: got ${String(sinceMs).slice(0, 100)}; expected ms since the epoch`);
+    }
+    if (!Number.isInteger(maxSamples) || maxSamples < 1 || maxSamples > 10_000_000) {
+      throw new EchoPerfError('EP_ERR_ARGUMENT', `window maxSamples: got ${String(maxSamples).slice(0, 100)}; expected an integer in [1, 10000000]`);
+    }
+    if (this._db === undefined) throw this._closedError();
+    return readWindow(this._db, sinceMs, maxSamples, this._o.logger);
   }
 
   saveAlerts(active: readonly PersistedAlert[]): void {

@@ -9,6 +9,6 @@ export { DiskReader, DEFAULT_RETENTION, type DiskReaderOptions } from './reader.
 export { DEFAULT_FLUSH_INTERVAL_MS } from './options.js';
 export { SCHEMA_VERSION, DB_FILE } from './schema.js';
 export { LOCK_FILE } from './lock.js';
-export type { RecentSeries } from './restore.js';
+export type { RawWindow, RecentSeries } from './restore.js';
 export type { DiskHealth, DiskStoreOptions, PersistedAlert, QueryResult, RetentionMs, StoreQuery, StoredAlertEvent, Tier } from './types.js';
 export type { AlertEventInput } from './options.js';

@@ -65,6 +65,64 @@ export function readRecent(db: Db, sinceMs: number, maxPerSeries: number, logger
   return out;
 }
 
+/** One window of the raw tier: every series' samples in (since, until], oldest first. */
+export interface RawWindow {
+  series: RecentSeries[];
+  /** Every stored sample at or before it (and after `since`) is in `series`; Infinity once the tier is read to its end. */
+  until: number;
+}
+
+/**
+ * Samples after `sinceMs` in one time window holding about `maxSamples`
+ * (at least one per series), so a long backlog is read in bounded steps,
+ * oldest first: each series gives its oldest `maxSamples / series` samples and
+ * the window ends at the earliest last one of a series cut short.
+ */
+export function readWindow(db: Db, sinceMs: number, maxSamples: number, logger: Logger): RawWindow {
+  const ids = stmt(db, `SELECT DISTINCT series_id FROM chunks_raw WHERE end_t > ? ORDER BY series_id`).all(sinceMs) as { series_id: number }[];
+  const per = Math.max(1, Math.floor(maxSamples / Math.max(1, ids.length)));
+  const got: { row: SeriesRow; t: Float64Array; v: Float64Array }[] = [];
+  let until = Infinity;
+  for (const { series_id } of ids) {
+    const row = stmt(db, `SELECT * FROM series WHERE id = ?`).get(series_id) as SeriesRow | undefined;
+    if (row === undefined) continue;
+    const chunks = stmt(db, `SELECT data FROM chunks_raw WHERE series_id = ? AND start_t > ? AND end_t > ? ORDER BY start_t`).iterate(
+      series_id,
+      sinceMs - MAX_SPAN_MS.raw,
+      sinceMs,
+    ) as IterableIterator<{ data: Uint8Array }>;
+    const t = new Float64Array(per);
+    const v = new Float64Array(per);
+    let n = 0;
+    for (const c of chunks) {
+      let d: ReturnType<typeof decodeChunk>;
+      try {
+        d = decodeChunk(c.data);
+      } catch (e) {
+        logger.warn(`store: skipping an unreadable chunk of ${row.key}: ${describeError(e)}`);
+        continue;
+      }
+      for (let i = 0; i < d.t.length && n < per; i++) {
+        if (!(d.t[i]! > sinceMs)) continue;
+        t[n] = d.t[i]!;
+        v[n++] = d.columns[0]![i]!;
+      }
+      if (n >= per) break;
+    }
+    if (n === 0) continue;
+    // Cut short: its next samples are later than this one, so the window ends here for every series.
+    if (n === per && t[n - 1]! < until) until = t[n - 1]!;
+    got.push({ row, t: t.subarray(0, n), v: v.subarray(0, n) });
+  }
+  const series: RecentSeries[] = [];
+  for (const g of got) {
+    let n = g.t.length;
+    while (n > 0 && g.t[n - 1]! > until) n--;
+    if (n > 0) series.push({ descriptor: descriptorOf(g.row), t: g.t.subarray(0, n), v: g.v.subarray(0, n) });
+  }
+  return { series, until };
+}
+
 /** The alert set written by the last flush before the previous stop or crash. */
 export function readAlerts(db: Db, logger: Logger): PersistedAlert[] {
   const rows = stmt(db, `SELECT fingerprint, record FROM alerts ORDER BY fingerprint LIMIT ${MAX_ALERTS}`).all() as {
