@@ -3,14 +3,15 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ManualClock } from '../core/clock.js';
 import type { CollectedSample, Sample } from '../core/types.js';
-import { CORE_FIELDS, OPTIONAL_FIELD_GROUPS, parseNvidiaSmiCsv } from '../collect/gpu/nvidiaCsv.js';
+import { parseNvidiaSmiCsv } from '../collect/gpu/nvidiaCsv.js';
+import { H200_QUERY_FIELDS } from '../../test/helpers/h200.js';
 import { emitReading, type GpuReading } from '../collect/gpu/reading.js';
 import { UnifiedPerformanceMonitor } from './unifiedMonitor.js';
 
 // The H200 captures (test/fixtures/engines/SOURCES.md): the collector's query-gpu row idle and under
 // a bf16 matmul load, and `dmon -s pucvmet` rows (pviol = % of the period at the power cap, pci = replays).
 const FIX = new URL('../../test/fixtures/engines/', import.meta.url);
-const FIELDS = [...CORE_FIELDS, ...OPTIONAL_FIELD_GROUPS.map((g) => g[0]!)];
+const FIELDS = H200_QUERY_FIELDS;
 function capture(name: string): GpuReading {
   const r = parseNvidiaSmiCsv(readFileSync(new URL(`nvidia-smi-h200-driver-580-${name}.csv`, FIX), 'utf8'), FIELDS);
   assert.equal(r.rejected, 0);

@@ -4,14 +4,15 @@ import { test } from 'node:test';
 import { ManualClock } from '../core/clock.js';
 import { MemoryLogger } from '../core/logger.js';
 import type { CollectedSample, Sample } from '../core/types.js';
-import { CORE_FIELDS, OPTIONAL_FIELD_GROUPS, parseNvidiaSmiCsv } from '../collect/gpu/nvidiaCsv.js';
+import { parseNvidiaSmiCsv } from '../collect/gpu/nvidiaCsv.js';
+import { H200_QUERY_FIELDS } from '../../test/helpers/h200.js';
 import { emitReading, type GpuReading } from '../collect/gpu/reading.js';
 import { SeriesStore } from '../store/series.js';
 import { IntegratedPerformanceSystem } from './integrated.js';
 import { gpuStatus, MAX_GPUS } from './gpuStatus.js';
 
 const FIX = new URL('../../test/fixtures/engines/', import.meta.url);
-const FIELDS = [...CORE_FIELDS, ...OPTIONAL_FIELD_GROUPS.map((g) => g[0]!)];
+const FIELDS = H200_QUERY_FIELDS;
 const capture = (name: string): GpuReading => parseNvidiaSmiCsv(readFileSync(new URL(`nvidia-smi-h200-driver-580-${name}.csv`, FIX), 'utf8'), FIELDS).readings[0]!;
 // The H200 under a bf16 matmul load (query-gpu-load.csv), with the PCIe link of query-gpu-extra-load.csv (gen 5, x16).
 const LOAD: GpuReading = { ...capture('query-gpu-load'), pcieLinkGen: 5, pcieLinkWidth: 16 };

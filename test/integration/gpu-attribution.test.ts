@@ -13,7 +13,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deriveGpu, gpuInsights } from '../../src/analyze/gpu/index.js';
 import { createGpuCollector } from '../../src/collect/gpu/index.js';
-import { COMPUTE_APPS_FIELDS, CORE_FIELDS, OPTIONAL_FIELD_GROUPS, parseComputeAppsCsv, parseNvidiaSmiCsv } from '../../src/collect/gpu/nvidiaCsv.js';
+import { COMPUTE_APPS_FIELDS, parseComputeAppsCsv, parseNvidiaSmiCsv } from '../../src/collect/gpu/nvidiaCsv.js';
+import { H200_QUERY_FIELDS } from '../helpers/h200.js';
 import { emitProcesses, emitReading } from '../../src/collect/gpu/reading.js';
 import { parseExposition, type MetricFamily } from '../../src/core/exposition/index.js';
 import { MemoryLogger } from '../../src/core/logger.js';
@@ -27,7 +28,7 @@ import { tempDir } from '../helpers/tempTree.js';
 const BIN = fileURLToPath(new URL('../fixtures/bin', import.meta.url));
 const capture = (f: string): string => readFileSync(new URL(`../fixtures/engines/nvidia-smi-h200-driver-580-${f}`, import.meta.url), 'utf8');
 // The collector's --query-gpu fields, in the order the captures were taken with.
-const QUERY = [...CORE_FIELDS, ...OPTIONAL_FIELD_GROUPS.map((g) => g[0]!)];
+const QUERY = H200_QUERY_FIELDS;
 const AT = 1_800_000_000_000;
 
 function h200(phase: 'idle' | 'load'): SeriesStore {
