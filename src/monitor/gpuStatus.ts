@@ -57,17 +57,18 @@ const SCALARS: readonly (readonly [metric: string, key: Scalar])[] = [
   [GPU_METRICS.pcieLinkWidth, 'pcieWidth'],
 ];
 
-/** Per GPU (by its `gpu` label, in index order), what the latest fresh samples say. */
+/** Per GPU (by its `gpu` and `uuid` labels: an index alone repeats across vendors), in index order, what the latest fresh samples say. */
 export function gpuStatus(reader: Pick<SeriesReader, 'latest'>, at: number, freshMs: number): GpuStatus[] {
   const byGpu = new Map<string, GpuStatus>();
   const of = (l: Labels): GpuStatus | undefined => {
     const id = l['gpu'];
     if (id === undefined || id === '') return undefined;
-    let g = byGpu.get(id);
+    const key = l['uuid'] === undefined ? id : `${id}\0${l['uuid']}`;
+    let g = byGpu.get(key);
     if (g === undefined) {
       if (byGpu.size >= MAX_GPUS) return undefined;
       g = { gpu: id };
-      byGpu.set(id, g);
+      byGpu.set(key, g);
     }
     if (g.uuid === undefined && l['uuid'] !== undefined) g.uuid = l['uuid'];
     if (g.name === undefined && l['name'] !== undefined) g.name = l['name'];

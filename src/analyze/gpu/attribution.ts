@@ -24,7 +24,7 @@ export type AttributionBasis = 'config' | 'processes' | 'only-engine';
 
 export interface EngineGpus {
   readonly basis: AttributionBasis;
-  /** `gpu` label → share of that GPU serving the engine, %. */
+  /** GPU key (readings.ts GpuState.key) → share of that GPU serving the engine, %. */
   readonly shares: ReadonlyMap<string, number>;
   /** GPU memory its processes hold, where the shares come from them. */
   readonly processBytes?: number;
@@ -40,17 +40,21 @@ export function attributeGpus(
 ): Attribution {
   const out = new Map<string, EngineGpus>();
   if (engines.length === 0 || table.gpus.size === 0) return out;
-  const resolve = (id: string): string | undefined => (table.gpus.has(id) ? id : table.byUuid.get(id));
+  // A configured id is a UUID or an index; an index names every GPU with it (one vendor's, in practice).
+  const resolve = (id: string): string[] => {
+    const byUuid = table.byUuid.get(id);
+    if (byUuid !== undefined) return [byUuid];
+    const out: string[] = [];
+    for (const g of table.gpus.values()) if (g.gpu === id) out.push(g.key);
+    return out;
+  };
 
   const declared = new Map<string, Set<string>>();
   const claims = new Map<string, number>();
   for (const e of engines) {
     if (e.gpus === undefined || e.gpus.length === 0) continue;
     const set = new Set<string>();
-    for (const id of e.gpus) {
-      const g = resolve(id);
-      if (g !== undefined) set.add(g);
-    }
+    for (const id of e.gpus) for (const g of resolve(id)) set.add(g);
     declared.set(e.name, set);
     for (const g of set) claims.set(g, (claims.get(g) ?? 0) + 1);
   }

@@ -171,3 +171,16 @@ describe('gpuInsights', () => {
     ]);
   });
 });
+
+describe('GPUs of two vendors with the same index', () => {
+  it("keeps nvidia-smi's GPU 0 and rocm-smi's card 0 apart: each has its own bound-by, and the only engine draws both", () => {
+    // Seen on a host with both tools: the H200 at 692 W under load and an idle MI100 at 36 W, both `gpu="0"`.
+    const amd = { gpu: '0', uuid: '0x79ccd55167a2124a', name: 'Arcturus GL-XL [Instinct MI100]' };
+    const st = storeWith([...gpu(A, { util: 100, power: 692, limit: 700 }), s('gpu_throttle_active', { ...A, reason: 'sw_power_cap' }, 1), ...gpu(amd, { util: 0, power: 36, limit: 290 })]);
+    const { samples } = deriveGpu(st, [{ name: 'llm' }], AT, WINDOW, () => undefined);
+    const bound = samples.filter((x) => x.name === 'gpu_bound' && x.v === 1).map((x) => `${x.labels['uuid']}=${x.labels['by']}`).sort();
+    assert.deepEqual(bound, ['0x79ccd55167a2124a=idle', 'GPU-a=power']);
+    assert.equal(figures(samples)['engine_gpus{llm}'], 2);
+    assert.equal(samples.filter((x) => x.name === 'gpu_engine_share').length, 2);
+  });
+});

@@ -11,7 +11,7 @@ import { attributeGpus, type AttributedEngine, type Attribution } from './attrib
 import { BOUND_CLASSES, boundBy } from './boundBy.js';
 import { GPU_DERIVED } from './derivedMetrics.js';
 import { powerCappedPercent } from './powerCapped.js';
-import { readGpus, type GpuState, type GpuTable } from './readings.js';
+import { gpuSelector, readGpus, type GpuState, type GpuTable } from './readings.js';
 
 export interface GpuDerivation {
   readonly samples: Sample[];
@@ -39,7 +39,7 @@ export function deriveGpu(
     const labels = gpuLabels(g);
     const by = boundBy(g);
     if (by !== undefined) for (const c of BOUND_CLASSES) samples.push({ name: GPU_DERIVED.bound, labels: { ...labels, by: c }, t: at, v: c === by ? 1 : 0 });
-    const capped = powerCappedPercent(read, g.gpu, at, windowMs);
+    const capped = powerCappedPercent(read, gpuSelector(g), at, windowMs);
     if (capped !== undefined) samples.push({ name: GPU_DERIVED.powerCapped, labels, t: at, v: capped });
   }
   for (const [engine, a] of attribution) {

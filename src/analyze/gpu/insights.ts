@@ -8,7 +8,7 @@
 import type { SeriesReader } from '../../store/series.js';
 import { boundBy, type BoundBy } from './boundBy.js';
 import { GPU_DERIVED } from './derivedMetrics.js';
-import { readGpus } from './readings.js';
+import { gpuSelector, readGpus } from './readings.js';
 
 export interface GpuInsight {
   readonly gpu: string;
@@ -26,9 +26,9 @@ export function gpuInsights(read: SeriesReader, at: number, freshMs: number): Gp
   const out: GpuInsight[] = [];
   for (const g of readGpus(read, at, freshMs).gpus.values()) {
     let capped: number | undefined;
-    for (const s of read.latest(GPU_DERIVED.powerCapped, { gpu: g.gpu })) if (fresh(s.t) && s.t >= g.t) capped = s.v;
+    for (const s of read.latest(GPU_DERIVED.powerCapped, gpuSelector(g))) if (fresh(s.t) && s.t >= g.t) capped = s.v;
     // The shares of the newest tick only: an engine no longer attributed left an older sample behind.
-    const shares = read.latest(GPU_DERIVED.engineShare, { gpu: g.gpu }).filter((s) => fresh(s.t) && s.t >= g.t);
+    const shares = read.latest(GPU_DERIVED.engineShare, gpuSelector(g)).filter((s) => fresh(s.t) && s.t >= g.t);
     const newest = Math.max(-Infinity, ...shares.map((s) => s.t));
     const engines = shares
       .filter((s) => s.t === newest && s.labels['engine'] !== undefined)

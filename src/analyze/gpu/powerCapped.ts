@@ -17,22 +17,22 @@ import { GPU_IN } from './readings.js';
 
 const CAP_REASON = 'sw_power_cap';
 
-export function powerCappedPercent(read: SeriesReader, gpu: string, at: number, windowMs: number): number | undefined {
+export function powerCappedPercent(read: SeriesReader, gpu: Readonly<Record<string, string>>, at: number, windowMs: number): number | undefined {
   const from = at - windowMs;
-  for (const r of rateOver(read, GPU_IN.clockEventSeconds, { gpu, reason: CAP_REASON }, at, windowMs)) {
+  for (const r of rateOver(read, GPU_IN.clockEventSeconds, { ...gpu, reason: CAP_REASON }, at, windowMs)) {
     if (Number.isFinite(r.value)) return clamp(r.value * 100);
   }
-  const violations = read.range(GPU_IN.powerViolation, { gpu }, from, at);
+  const violations = read.range(GPU_IN.powerViolation, gpu, from, at);
   if (violations.length > 0) {
     let sum = 0;
     for (const s of violations) sum += s.v;
     return clamp(sum / violations.length);
   }
-  if (read.latest(GPU_IN.throttleActive, { gpu }).length === 0) return undefined;
-  let readings = read.range(GPU_IN.powerDraw, { gpu }, from, at);
-  if (readings.length === 0) readings = read.range(GPU_IN.utilization, { gpu }, from, at);
+  if (read.latest(GPU_IN.throttleActive, gpu).length === 0) return undefined;
+  let readings = read.range(GPU_IN.powerDraw, gpu, from, at);
+  if (readings.length === 0) readings = read.range(GPU_IN.utilization, gpu, from, at);
   if (readings.length === 0) return undefined;
-  const capped = new Set(read.range(GPU_IN.throttleActive, { gpu, reason: CAP_REASON }, from, at).filter((s) => s.v > 0).map((s) => s.t));
+  const capped = new Set(read.range(GPU_IN.throttleActive, { ...gpu, reason: CAP_REASON }, from, at).filter((s) => s.v > 0).map((s) => s.t));
   const ticks = new Set(readings.map((s) => s.t));
   let held = 0;
   for (const t of ticks) if (capped.has(t)) held++;

@@ -1,7 +1,7 @@
 /**
  * @module analyze/gpu/readings
  * The GPUs as their latest collection left them in the store: one record per
- * GPU (`gpu` label) with the figures the derivations need, and the current
+ * GPU with the figures the derivations need, and the current
  * per-process rows. The sample names are those of collect/gpu/reading.ts
  * GPU_METRICS, repeated here since analyze/ does not import collect/.
  */
@@ -31,6 +31,11 @@ export const MAX_GPUS = 256;
 export const MAX_PROCESS_ROWS = 8192;
 
 export interface GpuState {
+  /**
+   * `gpu` and `uuid` together: an index alone is not unique on a host with
+   * GPUs of two vendors (nvidia-smi's GPU 0 and rocm-smi's card 0).
+   */
+  readonly key: string;
   readonly gpu: string;
   uuid: string | undefined;
   name: string | undefined;
@@ -52,6 +57,7 @@ export interface GpuState {
 }
 
 export interface ProcessRow {
+  /** The GPU's `key`. */
   readonly gpu: string;
   readonly pid: string;
   readonly bytes: number;
@@ -59,9 +65,9 @@ export interface ProcessRow {
 }
 
 export interface GpuTable {
-  /** By `gpu` label, in the order first seen. */
+  /** By key (`gpu` and `uuid`), in the order first seen. */
   readonly gpus: ReadonlyMap<string, GpuState>;
-  /** UUID → `gpu` label. */
+  /** UUID → key. */
   readonly byUuid: ReadonlyMap<string, string>;
   /** Rows of the GPUs' latest collections only: a process that exited is gone with its GPU's next reading. */
   readonly processes: readonly ProcessRow[];
@@ -89,12 +95,12 @@ export function readGpus(read: SeriesReader, at: number, freshMs: number): GpuTa
   const stateOf = (s: Sample): GpuState | undefined => {
     const id = s.labels['gpu'];
     if (id === undefined) return undefined;
-    let g = gpus.get(id);
+    const key = gpuKey(id, s.labels['uuid']);
+    let g = gpus.get(key);
     if (g === undefined) {
       if (gpus.size >= MAX_GPUS) return undefined;
-      gpus.set(id, (g = { gpu: id, uuid: undefined, name: undefined, t: s.t, throttle: new Set() }));
+      gpus.set(key, (g = { key, gpu: id, uuid: s.labels['uuid'], name: undefined, t: s.t, throttle: new Set() }));
     }
-    g.uuid ??= s.labels['uuid'];
     g.name ??= s.labels['name'];
     if (s.t > g.t) g.t = s.t;
     return g;
@@ -111,10 +117,10 @@ export function readGpus(read: SeriesReader, at: number, freshMs: number): GpuTa
     const g = stateOf(s);
     if (g !== undefined && (g.pipeActive === undefined || s.v > g.pipeActive)) g.pipeActive = s.v;
   }
-  for (const g of gpus.values()) if (g.uuid !== undefined) byUuid.set(g.uuid, g.gpu);
+  for (const g of gpus.values()) if (g.uuid !== undefined) byUuid.set(g.uuid, g.key);
   // A reason is written only while it is active: one absent from the GPU's latest collection has ended.
   for (const s of read.latest(GPU_IN.throttleActive)) {
-    const g = fresh(s) ? gpus.get(s.labels['gpu'] ?? '') : undefined;
+    const g = fresh(s) && s.labels['gpu'] !== undefined ? gpus.get(gpuKey(s.labels['gpu'], s.labels['uuid'])) : undefined;
     const reason = s.labels['reason'];
     if (g !== undefined && reason !== undefined && s.t >= g.t && s.v > 0) g.throttle.add(reason);
   }
@@ -129,17 +135,18 @@ function currentProcesses(
 ): ProcessRow[] {
   const rows = new Map<string, ProcessRow>();
   const keyOf = (s: Sample): [string, GpuState] | undefined => {
-    const id = s.labels['gpu'] ?? byUuid.get(s.labels['uuid'] ?? '');
+    const uuid = s.labels['uuid'];
+    const id = (uuid === undefined ? undefined : byUuid.get(uuid)) ?? (s.labels['gpu'] === undefined ? undefined : gpuKey(s.labels['gpu'], uuid));
     const g = id === undefined ? undefined : gpus.get(id);
     const pid = s.labels['pid'];
     // Written every collection while the process runs: a row older than its GPU's latest reading is a process that exited.
     if (g === undefined || pid === undefined || !fresh(s) || s.t < g.t) return undefined;
-    return [`${g.gpu}\0${pid}`, g];
+    return [`${g.key}\0${pid}`, g];
   };
   for (const s of read.latest(GPU_IN.processMemory)) {
     if (rows.size >= MAX_PROCESS_ROWS) break;
     const k = keyOf(s);
-    if (k !== undefined && s.v >= 0) rows.set(k[0], { gpu: k[1].gpu, pid: s.labels['pid']!, bytes: s.v });
+    if (k !== undefined && s.v >= 0) rows.set(k[0], { gpu: k[1].key, pid: s.labels['pid']!, bytes: s.v });
   }
   for (const s of read.latest(GPU_IN.processSm)) {
     const k = keyOf(s);
@@ -147,4 +154,13 @@ function currentProcesses(
     if (row !== undefined && s.v >= 0) row.smPercent = s.v;
   }
   return [...rows.values()];
+}
+
+export function gpuKey(gpu: string, uuid: string | undefined): string {
+  return uuid === undefined ? gpu : `${gpu}\0${uuid}`;
+}
+
+/** The label selector of one GPU's series. */
+export function gpuSelector(g: Pick<GpuState, 'gpu' | 'uuid'>): Record<string, string> {
+  return g.uuid === undefined ? { gpu: g.gpu } : { gpu: g.gpu, uuid: g.uuid };
 }
