@@ -237,3 +237,30 @@ void test('bad deepIntervalS / processIntervalS are rejected with the field, the
   assert.throws(() => createGpuCollector({ path: '', deepIntervalS: 1.5 }), /deepIntervalS must be an integer from 0 \(off\) to 3600 s, got 1\.5/);
   assert.throws(() => createGpuCollector({ path: '', processIntervalS: 11 }), /processIntervalS must be an integer from 0 \(off\) to 10 s, got 11/);
 });
+
+void test('a GPU without dmon and pmon: each is given up after 3 failed starts, said once, and the source stays ok with its query readings', async (t) => {
+  const logger = new MemoryLogger();
+  const c = open(t, {
+    deepIntervalS: 1,
+    processIntervalS: 1,
+    logger,
+    backoff: { initialMs: 20, maxMs: 40 },
+    env: { ...process.env, ...H200_ENV, FAKE_NVIDIA_SMI_NO_MONITOR: '1' },
+  });
+  const stopped = (): string[] => c.status().sources[0]!.children.filter((ch) => ch.state === 'stopped').map((ch) => ch.label);
+  let ss: Sample[] = [];
+  await until(async () => {
+    ss = await c.collect(Date.now(), signal());
+    return stopped().length === 2;
+  }, 'dmon and pmon given up');
+  assert.deepEqual(stopped().sort(), ['nvidia-smi dmon', 'nvidia-smi pmon']);
+  const dmon = c.status().sources[0]!.children.find((ch) => ch.label === 'nvidia-smi dmon')!;
+  assert.match(dmon.lastError ?? '', /exited with code 3: Failed to initialize: Not Supported/);
+  assert.equal(dmon.restarts, 2, 'three starts: the first and two restarts');
+  assert.equal(c.status().state, 'ok');
+  assert.equal(find(ss, 'gpu_utilization').length, 2, 'the query loop still reads both GPUs');
+  assert.equal(find(ss, 'gpu_bar1_used_bytes').length, 0);
+  const gaveUp = logger.lines.filter((l) => /given up after 3 failed starts/.test(l.msg));
+  assert.equal(gaveUp.length, 2);
+  assert.ok(gaveUp.every((l) => l.level === 'info'));
+});

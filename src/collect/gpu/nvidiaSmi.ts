@@ -30,7 +30,7 @@ import {
 } from './nvidiaCsv.js';
 import { DmonParser, dmonArgs, PmonParser, pmonArgs, unrecognizedOptionIn, type DmonFigures, type DmonOptionState } from './dmon.js';
 import { emitProcesses, emitReading, type GpuProcessReading, type GpuReading } from './reading.js';
-import { Supervisor, type BackoffOptions, type ChildExit, type ChildStatus, type ExitDecision } from './supervisor.js';
+import { describeExit, Supervisor, type BackoffOptions, type ChildExit, type ChildStatus, type ExitDecision } from './supervisor.js';
 
 export interface NvidiaSmiSourceOptions {
   readonly binary: string;
@@ -65,6 +65,9 @@ interface StampedShare {
   at: number;
 }
 
+/** Failed starts without a row after which dmon or pmon is given up. */
+const OPTIONAL_STARTS = 3;
+
 /** The dmon options an older driver may not know, in the order they are given up. */
 const DMON_OPTIONS: readonly [option: string, key: keyof DmonOptionState][] = [
   ['--gpm-metrics', 'gpm'],
@@ -91,6 +94,7 @@ export class NvidiaSmiSource {
   private readonly _droppedDmonOptions: string[] = [];
   private _dmonParser = new DmonParser();
   private _dmonRejected: string | undefined;
+  private readonly _optionalFailures = { dmon: 0, pmon: 0 };
   private readonly _deep = new Map<string, StampedFigures>();
   private _pmonParser = new PmonParser();
   /** pmon shares by `${gpu index}:${pid}`. */
@@ -159,7 +163,7 @@ export class NvidiaSmiSource {
           return pmonArgs(_o.processIntervalS);
         },
         onLine: (line) => this._onPmonLine(line),
-        onExit: () => 'backoff',
+        onExit: (exit) => this._optionalFailed('pmon', exit, this._shares.size > 0),
       });
     }
   }
@@ -308,12 +312,27 @@ export class NvidiaSmiSource {
   private _onDmonExit(exit: ChildExit): ExitDecision {
     const bad = this._dmonRejected ?? exit.tail.map(unrecognizedOptionIn).find((o) => o !== undefined);
     const known = DMON_OPTIONS.find(([option, key]) => option === bad && this._dmonOptions[key]);
-    if (known === undefined) return 'backoff';
+    if (known === undefined) return this._optionalFailed('dmon', exit, this._deep.size > 0);
     const [option, key] = known;
     this._dmonOptions[key] = false;
     this._droppedDmonOptions.push(option);
     this._o.logger.info(`nvidia-smi dmon: option ${option} is not supported by this driver; running dmon without it`);
     return 'retry-now';
+  }
+
+  /**
+   * dmon and pmon are extras: on a GPU or driver without them ("supported on
+   * Tesla, GRID, Quadro and limited GeForce products", dmon -h) they fail at
+   * every start. After OPTIONAL_STARTS failed starts without one row, the child
+   * is given up (logged once) rather than restarted every minute and counted as
+   * the whole source failing; one that has given rows is restarted as usual.
+   */
+  private _optionalFailed(tool: 'dmon' | 'pmon', exit: ChildExit, gaveRows: boolean): ExitDecision {
+    if (gaveRows) return 'backoff';
+    const n = (this._optionalFailures[tool] += 1);
+    if (n < OPTIONAL_STARTS) return 'backoff';
+    this._o.logger.info(`${describeExit(`nvidia-smi ${tool}`, exit)}; given up after ${n} failed starts: the figures only ${tool} gives are left out`);
+    return 'stop';
   }
 
   private _onPmonLine(line: string): boolean {

@@ -34,7 +34,8 @@ export interface ChildExit {
   readonly tail: readonly string[];
 }
 
-export type ExitDecision = 'retry-now' | 'backoff';
+/** 'stop': the child is not restarted (an optional tool this GPU or driver does not support). */
+export type ExitDecision = 'retry-now' | 'backoff' | 'stop';
 
 export interface SupervisorOptions {
   /** Used in messages: `nvidia-smi --query-gpu`. */
@@ -52,7 +53,8 @@ export interface SupervisorOptions {
   readonly onExit: (exit: ChildExit) => ExitDecision;
 }
 
-export type ChildState = 'idle' | 'running' | 'backoff' | 'closed';
+/** stopped: given up after repeated failures (see ExitDecision 'stop'); lastError says why. */
+export type ChildState = 'idle' | 'running' | 'backoff' | 'stopped' | 'closed';
 
 export interface ChildStatus {
   readonly label: string;
@@ -200,6 +202,11 @@ export class Supervisor {
     const decision = this._o.onExit(exit);
     if (decision === 'retry-now') {
       this._spawn();
+      return;
+    }
+    if (decision === 'stop') {
+      this._lastError = describeExit(this._o.label, exit);
+      this._state = 'stopped';
       return;
     }
     const ranMs = this._o.clock.now() - this._startedAt;
