@@ -86,6 +86,9 @@ test('three agents: one Prometheus answers per instance, one Alertmanager dedups
   assert.deepEqual(byInstance.map((s) => s.metric['instance']).sort(), [...NODES]);
   const engines = await prom.query('count by (instance, engine) (echo_perf_engine_requests_running)');
   assert.deepEqual(engines.map((s) => `${s.metric['instance']}/${s.metric['engine']}`).sort(), NODES.map((n) => `${n}/vllm-${n}`));
+  // The Grafana dashboard's `instance` variable reads this series: remote_write alone must fill it.
+  const ticks = await prom.query('count by (instance) (echo_perf_ticks_total)');
+  assert.deepEqual(ticks.map((s) => s.metric['instance']).sort(), [...NODES]);
   const jobs = await prom.query('count(count by (instance) (echo_perf_component_fleet_generation{job="echo-perf"}))');
   assert.equal(Number(jobs[0]!.value![1]), NODES.length, 'job="echo-perf" on every instance');
 
