@@ -4,6 +4,7 @@
  * `security --offline`, systemd 252), and both it and the Containerfile start
  * the agent with flags `echo-perf start` has, from files the repository has
  * or the build makes. The image itself is not built here (no container engine).
+ * The node config docs/fleet.md shows is one the agent accepts.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { START_USAGE } from '../../src/cli/usage.js';
+import { parseConfig } from '../../src/config/index.js';
 import { requirePeer } from '../helpers/peers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,4 +86,15 @@ test('Containerfile: copies only what the repository has, runs the CLI the build
   assertStartFlags(cmd, 'CMD');
   const volume = /^VOLUME (\S+)$/m.exec(CONTAINERFILE)![1]!;
   assert.equal(cmd[cmd.indexOf('--data-dir') + 1], volume, 'history on the volume');
+});
+
+test('docs/fleet.md: the node config it shows is valid and lists every Alertmanager as a notifier', () => {
+  const doc = readFileSync(join(ROOT, 'docs/fleet.md'), 'utf8');
+  const at = doc.indexOf('\n## The agent on each node\n');
+  assert.ok(at !== -1);
+  const start = doc.indexOf('\n```json\n', at) + '\n```json\n'.length;
+  const cfg = parseConfig(JSON.parse(doc.slice(start, doc.indexOf('\n```\n', start))), 'docs/fleet.md');
+  assert.equal(cfg.remote_write[0]!.external_labels?.['instance'], 'gpu-node-7');
+  const ams = cfg.notifiers.filter((n) => n.type === 'alertmanager');
+  assert.ok(ams.length >= 2, 'an Alertmanager cluster: every member a notifier');
 });
