@@ -16,8 +16,10 @@
  * bodies) and the bodies alone. CPU % of one core (all threads, schedstat)
  * and RSS of each forwarder over BENCH_SECONDS after BENCH_WARMUP seconds;
  * BENCH_RUNS fresh runs, the figures are the medians.
+ * BENCH_SPLIT=1 adds a third agent, the same without remote_write, so that
+ * the cost of forwarding shows as the difference.
  * Run: npm run build && node --import tsx bench/fleet.bench.ts
- *      (BENCH_SECONDS=30 BENCH_RUNS=3 to shorten; ENGINES=50)
+ *      (BENCH_SECONDS=30 BENCH_RUNS=3 to shorten; ENGINES=50; BENCH_SPLIT=1)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,7 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
 const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 20);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const ENGINES = Number(process.env['ENGINES'] ?? 50);
+const SPLIT = process.env['BENCH_SPLIT'] === '1';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** A remote-write receiver that counts what reaches it. */
@@ -110,22 +113,25 @@ async function oneRun(urls: readonly string[]): Promise<Record<string, Figures>>
   const receivers: Record<string, Receiver> = { ours: await startReceiver(), prom_agent: await startReceiver() };
   const children: Record<string, ChildProcess> = {};
   try {
-    const config = join(dir, 'ours.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        log_level: 'warn',
-        monitoring_interval: 1,
-        gpu: { enabled: false },
-        echo_dash: { enabled: false },
-        engines: urls.map((url, i) => ({ name: `vllm-${i}`, url, flavor: 'vllm' })),
-        remote_write: [{ url: receivers['ours']!.url, name: 'bench', external_labels: { job: 'echo-perf', instance: 'bench-node' } }],
-      }),
-    );
-    // As `npm start` runs it (the CLI's shebang flag, see src/cli/main.ts), history on disk.
-    children['ours'] = spawn(process.execPath, ['--no-memory-reducer', join(ROOT, 'dist/cli/main.js'), 'start', '--port', '0', '--config', config, '--data-dir', join(dir, 'ours-data')], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    // ours_no_rw (BENCH_SPLIT=1): the same agent without remote_write, to split out what forwarding costs.
+    for (const variant of SPLIT ? ['ours', 'ours_no_rw'] : ['ours']) {
+      const config = join(dir, `${variant}.json`);
+      writeFileSync(
+        config,
+        JSON.stringify({
+          log_level: 'warn',
+          monitoring_interval: 1,
+          gpu: { enabled: false },
+          echo_dash: { enabled: false },
+          engines: urls.map((url, i) => ({ name: `vllm-${i}`, url, flavor: 'vllm' })),
+          ...(variant === 'ours' ? { remote_write: [{ url: receivers['ours']!.url, name: 'bench', external_labels: { job: 'echo-perf', instance: 'bench-node' } }] } : {}),
+        }),
+      );
+      // As `npm start` runs it (the CLI's shebang flag, see src/cli/main.ts), history on disk.
+      children[variant] = spawn(process.execPath, ['--no-memory-reducer', join(ROOT, 'dist/cli/main.js'), 'start', '--port', '0', '--config', config, '--data-dir', join(dir, `${variant}-data`)], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    }
     const promConfig = join(dir, 'prometheus.yml');
     const targets = urls.map((u) => `'${new URL(u).host}'`).join(', ');
     writeFileSync(
@@ -163,13 +169,20 @@ async function oneRun(urls: readonly string[]): Promise<Record<string, Figures>>
     const wall = (performance.now() - t0) / 1000;
     const out: Record<string, Figures> = {};
     for (const [k, c] of Object.entries(children)) {
+      const cpuPct = ((cpuSeconds(c.pid!) - cpu0[k]!) / wall) * 100;
+      const rssMiB = median(rss[k]!) / 2 ** 20;
+      const receiver = receivers[k];
+      if (receiver === undefined) {
+        out[k] = { cpuPct, rssMiB, samplesPerS: 0, wireBytesPerSample: NaN, bodyBytesPerSample: NaN, wireBytesPerS: 0 };
+        continue;
+      }
       const a = rx0[k]!;
-      const b = receivers[k]!.counts();
+      const b = receiver.counts();
       if (b.refused > 0) throw new Error(`${k}: the receiver could not decode ${b.refused} requests`);
       const n = b.samples - a.samples;
       out[k] = {
-        cpuPct: ((cpuSeconds(c.pid!) - cpu0[k]!) / wall) * 100,
-        rssMiB: median(rss[k]!) / 2 ** 20,
+        cpuPct,
+        rssMiB,
         samplesPerS: n / wall,
         wireBytesPerSample: (b.wireBytes - a.wireBytes) / n,
         bodyBytesPerSample: (b.bodyBytes - a.bodyBytes) / n,
@@ -217,6 +230,10 @@ try {
     fig[`${k}WireBytesPerSample`] = med(k, 'wireBytesPerSample');
     fig[`${k}BodyBytesPerSample`] = med(k, 'bodyBytesPerSample');
     fig[`${k}WireBytesPerS`] = med(k, 'wireBytesPerS');
+  }
+  if (SPLIT) {
+    fig['ours_no_rwCpuPct'] = med('ours_no_rw', 'cpuPct');
+    fig['ours_no_rwRssMiB'] = med('ours_no_rw', 'rssMiB');
   }
   const perSample = (k: string): number => fig[`${k}CpuPct`]! / fig[`${k}SamplesPerS`]!;
   console.log(`${ENGINES} engines at 1 s, ${SECONDS} s after ${WARMUP} s warm-up, median of ${RUNS} runs`);
