@@ -2,7 +2,7 @@
  * Benchmark helpers: timing with warm-up and the median, and the ~1 MB engine
  * page built from a real vLLM scrape.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURES = fileURLToPath(new URL('../test/fixtures/engines/', import.meta.url));
@@ -86,4 +86,28 @@ export function buildPage(fixture: string, minBytes: number): { page: string; co
     }
   }
   return { page: out.join('\n') + '\n', copies };
+}
+
+/**
+ * On-CPU seconds of every thread of `pid` (ns precision, unlike the 10 ms ticks of
+ * /proc/<pid>/stat), plus what its reaped child processes used (cutime + cstime:
+ * the peer shells out, and that CPU is its cost too).
+ */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let ns = (Number(f[13]) + Number(f[14])) * 1e7; // cutime, cstime in 10 ms ticks
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ns / 1e9;
+}
+
+export function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
 }

@@ -14,39 +14,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './common.js';
+import { cpuSeconds, median, rssBytes } from './common.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WINDOWS = 6;
-
-/**
- * On-CPU seconds of every thread of `pid` (ns precision, unlike the 10 ms ticks of
- * /proc/<pid>/stat), plus what its reaped child processes used (cutime + cstime:
- * the peer shells out, and that CPU is its cost too).
- */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  let ns = (Number(f[13]) + Number(f[14])) * 1e7; // cutime, cstime in 10 ms ticks
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return ns / 1e9;
-}
-
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 
 async function measure(children: Record<string, ChildProcess>): Promise<Record<string, { cpuPct: number; rssMiB: number }>> {
   await new Promise((r) => setTimeout(r, 5000)); // start-up (module loading) is not steady-state cost
