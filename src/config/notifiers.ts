@@ -118,6 +118,15 @@ const alertmanager = z.strictObject({
   /** the Alertmanager's base URL; alerts go to <url>/api/v2/alerts */
   url: httpUrl,
   headers: headers.optional(),
+  /**
+   * labels added to every alert sent, an alert's own label winning, as Prometheus adds its
+   * global.external_labels (notifier/notifier.go): set `instance` to tell nodes of a fleet apart;
+   * leave it out, or the same, on agents of an HA pair so Alertmanager deduplicates their alerts
+   */
+  external_labels: z
+    .record(labelName, z.string().min(1).max(1024))
+    .refine((m) => Object.keys(m).length <= 32, { error: 'at most 32 labels' })
+    .optional(),
 });
 
 const command = z.strictObject({

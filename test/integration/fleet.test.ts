@@ -53,8 +53,13 @@ test('three agents: one Prometheus answers per instance, one Alertmanager dedups
             { kind: 'threshold', name: 'fleet_wide', metric: 'fleet_generation', above: { warning: 0 }, for: 0 },
             // The engine's series carry its fleet-unique name: one alert per node.
             { kind: 'threshold', name: 'per_node', metric: 'requests_running', above: { warning: -1 }, for: 0 },
+            // The same labels on every agent again, but sent through a notifier that adds the node's instance.
+            { kind: 'threshold', name: 'host_like', metric: 'fleet_seq', above: { warning: 0 }, for: 0 },
           ],
-          notifiers: [{ type: 'alertmanager', name: 'am', url: am.url, retry: { initial_backoff: 0.1, max_backoff: 0.5 } }],
+          notifiers: [
+            { type: 'alertmanager', name: 'am', url: am.url, match_re: { alertname: 'HighFleetGeneration|HighRequestsRunning' }, retry: { initial_backoff: 0.1, max_backoff: 0.5 } },
+            { type: 'alertmanager', name: 'am-node', url: am.url, match: { alertname: 'HighFleetSeq' }, external_labels: { instance: node, alertname: 'overridden?' }, retry: { initial_backoff: 0.1, max_backoff: 0.5 } },
+          ],
           remote_write: [
             {
               url: `${prom.url}/api/v1/write`,
@@ -93,12 +98,13 @@ test('three agents: one Prometheus answers per instance, one Alertmanager dedups
   assert.equal(Number(jobs[0]!.value![1]), NODES.length, 'job="echo-perf" on every instance');
 
   // Alertmanager: HighFleetGeneration (rule fleet_wide) is held once, HighRequestsRunning (per_node) once per node.
-  const isOurs = (a: GettableAlert): boolean => a.labels['alertname'] === 'HighFleetGeneration' || a.labels['alertname'] === 'HighRequestsRunning';
+  const isOurs = (a: GettableAlert): boolean => ['HighFleetGeneration', 'HighRequestsRunning', 'HighFleetSeq'].includes(a.labels['alertname'] ?? '');
   const held = await waitFor(
     'both alerts from every agent in Alertmanager',
     async () => {
       const all = (await am.alerts()).filter(isOurs);
-      return all.filter((a) => a.labels['alertname'] === 'HighRequestsRunning').length === NODES.length && all.some((a) => a.labels['alertname'] === 'HighFleetGeneration') ? all : undefined;
+      const count = (name: string): number => all.filter((a) => a.labels['alertname'] === name).length;
+      return count('HighRequestsRunning') === NODES.length && count('HighFleetSeq') === NODES.length && count('HighFleetGeneration') > 0 ? all : undefined;
     },
     30_000,
   ).catch(async (e: Error) => {
@@ -106,11 +112,14 @@ test('three agents: one Prometheus answers per instance, one Alertmanager dedups
     const status = agents.map(({ node, monitor }) => ({ node, notifier: monitor.notifierStatus()[0], alerts: monitor.getRecentAlerts().map((a) => `${a.status} ${a.component}/${a.metric}`) }));
     throw new Error(`${e.message}; Alertmanager holds ${JSON.stringify(seen).slice(0, 600)}; agents ${JSON.stringify(status).slice(0, 1500)}`);
   });
-  for (const { monitor, node } of agents) assert.ok(monitor.notifierStatus()[0]!.sent >= 1, `${node}: ${monitor.notifierStatus()[0]!.lastError}`);
+  for (const { monitor, node } of agents) for (const n of monitor.notifierStatus()) assert.ok(n.sent >= 1, `${node} ${n.name}: ${n.lastError}`);
   const shared = held.filter((a) => a.labels['alertname'] === 'HighFleetGeneration');
   assert.equal(shared.length, 1, `HighFleetGeneration held ${shared.length} times: ${JSON.stringify(shared.map((a) => a.labels))}`);
   assert.equal(shared[0]!.status.state, 'active');
-  assert.equal(shared[0]!.labels['instance'], undefined, 'the notifier adds no external label to alerts');
+  assert.equal(shared[0]!.labels['instance'], undefined, 'a notifier without external_labels adds none');
+  // external_labels on the notifier: one alert per node, the alert's own alertname kept.
+  const labelled = held.filter((a) => a.labels['alertname'] === 'HighFleetSeq');
+  assert.deepEqual(labelled.map((a) => a.labels['instance']).sort(), [...NODES]);
   const perNode = held.filter((a) => a.labels['alertname'] === 'HighRequestsRunning');
   assert.deepEqual(perNode.map((a) => a.labels['engine']).sort(), NODES.map((n) => `vllm-${n}`));
   assert.equal(new Set(perNode.map((a) => a.fingerprint)).size, NODES.length);

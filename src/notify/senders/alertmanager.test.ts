@@ -211,3 +211,18 @@ test('alertmanager (real prometheus-alertmanager): a body it refuses and a wrong
   const eDown = await deliveryError(createAlertmanagerNotifier(amConfig(am.url), { logger: new MemoryLogger() }).send(sampleNotification(), AbortSignal.timeout(5000)));
   assert.equal(eDown.retryable, true);
 });
+
+test('alertmanager: external_labels join every alert sent, the alert own labels winning; bad ones are refused by name', async (t) => {
+  const rx = await captureServer(t);
+  const cfg = amConfig(rx.url, { external_labels: { cluster: 'eu', alertname: 'not-this', instance: 'not-this-either', datacenter: 'fra1' } });
+  const notifier = createAlertmanagerNotifier(cfg, { logger: new MemoryLogger(), clock: new ManualClock(T0) });
+  await notifier.send(sampleNotification(), AbortSignal.timeout(5000));
+  const sent = JSON.parse(rx.requests[0]!.body) as PostableAlert[];
+  const own = sampleNotification().alerts[0]!.labels;
+  assert.equal(sent[0]!.labels['cluster'], 'eu');
+  assert.equal(sent[0]!.labels['datacenter'], 'fra1');
+  assert.equal(sent[0]!.labels['alertname'], own['alertname'], "the alert's own label wins");
+  assert.equal(sent[0]!.labels['instance'], own['instance'], "the alert's own label wins");
+  assert.throws(() => amConfig(rx.url, { external_labels: { 'bad-name': 'x' } }), /bad-name/);
+  assert.throws(() => amConfig(rx.url, { external_labels: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`l${i}`, 'v'])) }), /at most 32 labels/);
+});

@@ -56,13 +56,19 @@ export interface PostableAlert {
  * lease "to allow for two Eval or Alertmanager send failures". A resolved
  * alert ends when it resolved.
  */
-export function toPostableAlerts(n: Notification, now: number, evaluationIntervalMs = DEFAULT_EVALUATION_INTERVAL_MS): PostableAlert[] {
+export function toPostableAlerts(
+  n: Notification,
+  now: number,
+  evaluationIntervalMs = DEFAULT_EVALUATION_INTERVAL_MS,
+  externalLabels: Readonly<Record<string, string>> = {},
+): PostableAlert[] {
   const lease = 4 * Math.max(evaluationIntervalMs, RESEND_DELAY_MS);
   return n.alerts.map((a) => {
     // Alertmanager refuses an alert that ends before it starts (types.Alert.Validate).
     const ends = Math.max(a.startsAt, a.status === 'firing' || a.endsAt === undefined ? now + lease : a.endsAt);
     return {
-      labels: nonEmpty(a.labels),
+      // The alert's own labels win over the external ones, as in Prometheus's notifier (notifier/notifier.go).
+      labels: nonEmpty({ ...externalLabels, ...a.labels }),
       annotations: nonEmpty(a.annotations),
       startsAt: new Date(a.startsAt).toISOString(),
       endsAt: new Date(ends).toISOString(),
@@ -108,7 +114,7 @@ export function createAlertmanagerNotifier(cfg: AlertmanagerNotifierConfig, ctx:
     target,
     async send(n: Notification, signal: AbortSignal): Promise<void> {
       if (n.alerts.length === 0) return;
-      const alerts = toPostableAlerts(n, clock.now(), intervalMs());
+      const alerts = toPostableAlerts(n, clock.now(), intervalMs(), cfg.external_labels);
       const headers = Object.create(null) as Record<string, string>;
       headers['user-agent'] = userAgent();
       for (const [k, v] of Object.entries(configured)) headers[k.toLowerCase()] = v;
