@@ -114,3 +114,10 @@ void test('dmon and pmon arguments; the rejected-option message', () => {
   assert.equal(unrecognizedOptionIn('Option "--format" is not recognized.'), '--format');
   assert.equal(unrecognizedOptionIn(' 0, 1'), undefined);
 });
+
+test('dmon: a header naming Object.prototype members reads nothing from them', () => {
+  const p = new DmonParser();
+  assert.equal(p.parse('#gpu, constructor, toString, __proto__, pviol'), 'header');
+  const row = p.parse(' 0, 5, 6, 7, 100');
+  assert.deepEqual(row, { index: '0', figures: { powerViolationPercent: 100 } });
+});

@@ -112,25 +112,26 @@ type DmonSetter = (f: DmonFigures, v: number) => void;
  * GPM PCIe columns (pcirx/pcitx, measured over the whole period) win over the
  * t group's rxpci/txpci (NVML samples 20 ms of it) when the GPU has GPM.
  */
-const DMON_COLUMNS: Readonly<Record<string, DmonSetter>> = {
-  pviol: (f, v) => (f.powerViolationPercent = v),
-  tviol: (f, v) => (f.thermalViolation = v),
-  bar1: (f, v) => (f.bar1UsedBytes = v * MIB),
-  pci: (f, v) => (f.pcieReplays = v),
-  rxpci: (f, v) => (f.pcieRxBytesPerSecond = v * MIB),
-  txpci: (f, v) => (f.pcieTxBytesPerSecond = v * MIB),
-  pcirx: (f, v) => (f.pcieRxBytesPerSecond = v * MIB),
-  pcitx: (f, v) => (f.pcieTxBytesPerSecond = v * MIB),
-  nvlrx: (f, v) => (f.nvlinkRxBytesPerSecond = v * MIB),
-  nvltx: (f, v) => (f.nvlinkTxBytesPerSecond = v * MIB),
-  smutil: (f, v) => (f.smActive = v),
-  smocc: (f, v) => (f.smOccupancy = v),
-  mmaact: (f, v) => (f.tensorActive = v),
-  dram: (f, v) => (f.dramActive = v),
-  fp64: (f, v) => (f.fp64Active = v),
-  fp32: (f, v) => (f.fp32Active = v),
-  fp16: (f, v) => (f.fp16Active = v),
-};
+// A Map: the names come from the tool's header line, and `constructor` must not find Object's.
+const DMON_COLUMNS: ReadonlyMap<string, DmonSetter> = new Map<string, DmonSetter>([
+  ['pviol', (f, v) => (f.powerViolationPercent = v)],
+  ['tviol', (f, v) => (f.thermalViolation = v)],
+  ['bar1', (f, v) => (f.bar1UsedBytes = v * MIB)],
+  ['pci', (f, v) => (f.pcieReplays = v)],
+  ['rxpci', (f, v) => (f.pcieRxBytesPerSecond = v * MIB)],
+  ['txpci', (f, v) => (f.pcieTxBytesPerSecond = v * MIB)],
+  ['pcirx', (f, v) => (f.pcieRxBytesPerSecond = v * MIB)],
+  ['pcitx', (f, v) => (f.pcieTxBytesPerSecond = v * MIB)],
+  ['nvlrx', (f, v) => (f.nvlinkRxBytesPerSecond = v * MIB)],
+  ['nvltx', (f, v) => (f.nvlinkTxBytesPerSecond = v * MIB)],
+  ['smutil', (f, v) => (f.smActive = v)],
+  ['smocc', (f, v) => (f.smOccupancy = v)],
+  ['mmaact', (f, v) => (f.tensorActive = v)],
+  ['dram', (f, v) => (f.dramActive = v)],
+  ['fp64', (f, v) => (f.fp64Active = v)],
+  ['fp32', (f, v) => (f.fp32Active = v)],
+  ['fp16', (f, v) => (f.fp16Active = v)],
+]);
 
 /** A parsed dmon data row: the GPU index and what it says. */
 export interface DmonRow {
@@ -157,7 +158,7 @@ export class DmonParser {
     const late: [DmonSetter, number][] = [];
     for (let i = 1; i < names.length; i++) {
       const name = names[i]!;
-      const set = DMON_COLUMNS[name];
+      const set = DMON_COLUMNS.get(name);
       if (set === undefined) continue;
       // `-` (not available) parses as undefined: absent, never 0.
       const v = parseNumber(c.cells[i]);
