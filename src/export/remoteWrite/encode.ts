@@ -5,28 +5,43 @@
  * block format (not its framed format), as the spec requires
  * (prometheus.io/docs/specs/remote_write_spec/).
  */
-import protobuf from 'protobufjs';
-import snappy from 'snappyjs';
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
+import type * as Snappy from 'snappyjs';
 
-/** prompb's messages, the fields remote-write 1.0 uses (metadata and exemplars are not sent). */
-const root = protobuf.Root.fromJSON({
-  nested: {
-    prometheus: {
-      nested: {
-        WriteRequest: { fields: { timeseries: { rule: 'repeated', type: 'TimeSeries', id: 1 } } },
-        TimeSeries: {
-          fields: {
-            labels: { rule: 'repeated', type: 'Label', id: 1 },
-            samples: { rule: 'repeated', type: 'Sample', id: 2 },
+/**
+ * The codecs are loaded at first use: an agent without remote_write (the
+ * default) would otherwise carry ~10 MiB of protobufjs it never runs.
+ * Both packages are CommonJS, so `require` keeps every function here
+ * synchronous.
+ */
+const load = createRequire(import.meta.url);
+let codecs: { WriteRequest: Protobuf.Type; snappy: typeof Snappy } | undefined;
+
+function codec(): { WriteRequest: Protobuf.Type; snappy: typeof Snappy } {
+  if (codecs !== undefined) return codecs;
+  const protobuf = load('protobufjs') as typeof Protobuf;
+  // prompb's messages, the fields remote-write 1.0 uses (metadata and exemplars are not sent).
+  const root = protobuf.Root.fromJSON({
+    nested: {
+      prometheus: {
+        nested: {
+          WriteRequest: { fields: { timeseries: { rule: 'repeated', type: 'TimeSeries', id: 1 } } },
+          TimeSeries: {
+            fields: {
+              labels: { rule: 'repeated', type: 'Label', id: 1 },
+              samples: { rule: 'repeated', type: 'Sample', id: 2 },
+            },
           },
+          Label: { fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
+          Sample: { fields: { value: { type: 'double', id: 1 }, timestamp: { type: 'int64', id: 2 } } },
         },
-        Label: { fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-        Sample: { fields: { value: { type: 'double', id: 1 }, timestamp: { type: 'int64', id: 2 } } },
       },
     },
-  },
-});
-const WriteRequest = root.lookupType('prometheus.WriteRequest');
+  });
+  codecs = { WriteRequest: root.lookupType('prometheus.WriteRequest'), snappy: load('snappyjs') as typeof Snappy };
+  return codecs;
+}
 
 export interface WireLabel {
   name: string;
@@ -55,12 +70,13 @@ export function wireLabels(name: string, labels: Readonly<Record<string, string>
 
 /** The protobuf bytes of a WriteRequest, uncompressed. */
 export function encodeWriteRequest(series: readonly WireSeries[]): Uint8Array {
+  const { WriteRequest } = codec();
   return WriteRequest.encode(WriteRequest.fromObject({ timeseries: series })).finish();
 }
 
 /** The HTTP body: the WriteRequest, snappy block-compressed. */
 export function writeRequestBody(series: readonly WireSeries[]): Uint8Array {
-  return snappy.compress(encodeWriteRequest(series));
+  return codec().snappy.compress(encodeWriteRequest(series));
 }
 
 /**
@@ -68,6 +84,7 @@ export function writeRequestBody(series: readonly WireSeries[]): Uint8Array {
  * `maxBytes` bounds the uncompressed size the body may declare.
  */
 export function decodeWriteRequestBody(body: Uint8Array, maxBytes = 64 * 1024 * 1024): WireSeries[] {
+  const { WriteRequest, snappy } = codec();
   const raw = snappy.uncompress(body, maxBytes);
   const msg = WriteRequest.decode(raw);
   const obj = WriteRequest.toObject(msg, { longs: Number, defaults: true, arrays: true }) as { timeseries: WireSeries[] };
