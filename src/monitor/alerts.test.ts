@@ -11,6 +11,7 @@ test('a max-threshold breach that holds for many ticks is one WARNING incident, 
     cpu_usage 50 95x5 50 50
     expect firing at 2s cpu_usage
     expect resolved at 7s cpu_usage
+    expect nothing else
   `, IMMEDIATE);
   assert.equal(events.length, 2, 'handlers are called once on firing and once on resolution');
   const [firing, resolved] = events;
@@ -37,6 +38,7 @@ test('min-thresholds raise CRITICAL below: token throughput, evolution convergen
     expect firing at 2s evolution_convergence
     expect resolved at 3s evolution_convergence
     expect firing at 4s proprioceptive_accuracy
+    expect nothing else
   `, IMMEDIATE);
   for (const e of events.filter((x) => x.alert.status === 'firing')) assert.equal(e.alert.severity, 'critical');
 });
@@ -52,6 +54,7 @@ test('every seed max-threshold uses its seed default and WARNING', async () => {
     expect firing at 2s sensory_motor_latency
     expect firing at 2s memory_usage
     expect firing at 2s gpu_utilization
+    expect nothing else
   `, IMMEDIATE);
   assert.equal(events.length, 4);
   assert.ok(events.every((e) => e.alert.severity === 'warning'));
@@ -66,6 +69,7 @@ test('config alert_thresholds move the thresholds', async () => {
     token_throughput 80 70
     expect firing at 2s cpu_usage
     expect firing at 2s token_throughput
+    expect nothing else
   `,
     { ...IMMEDIATE, alert_thresholds: { cpu_usage: 80, token_throughput: 75 } },
   );
@@ -134,4 +138,16 @@ test('trend: a swing inside noise is not a trend (R² below 0.5), a noisy but re
   assert.equal(a.events.length, 0);
   const b = await runScript(`load 1s\n token_throughput ${falling}`, { alert_thresholds: { token_throughput: 1 } });
   assert.equal(b.events.filter((e) => e.alert.kind === 'trend').length, 1);
+});
+
+test('`expect nothing else` fails a script with an alert no expect line names; without it the extra passes', async () => {
+  const script = `
+    load 1s
+    cpu_usage 50 95 50
+    memory_usage 50 95 50
+    expect firing at 2s cpu_usage
+    expect resolved at 3s cpu_usage`;
+  const { events } = await runScript(script, IMMEDIATE);
+  assert.equal(events.length, 4, 'memory_usage fired and resolved too');
+  await assert.rejects(runScript(`${script}\n    expect nothing else`, IMMEDIATE), /no `expect` line names/);
 });

@@ -7,6 +7,10 @@
  *     token_throughput 100-10x9
  *   expect firing at 3s cpu_usage
  *   expect resolved at 11s cpu_usage
+ *   expect nothing else
+ *
+ * `expect nothing else` makes the script strict: an alert event no `expect`
+ * line names (an extra alert, a flap, a second resolution) fails it.
  *
  * Values: `v` one sample; `vxN` v repeated N times; `a+bxN` / `a-bxN` a, then N
  * steps of b (N+1 samples, as promqltest); `_` no sample at that step.
@@ -21,6 +25,8 @@ export interface Script {
   stepMs: number;
   series: Map<string, (number | undefined)[]>;
   expects: { status: 'firing' | 'resolved'; atMs: number; metric: string }[];
+  /** `expect nothing else`: these events and no others. */
+  strict: boolean;
 }
 
 export function parseDuration(s: string): number {
@@ -56,12 +62,13 @@ export function expandValues(tokens: string[]): (number | undefined)[] {
 }
 
 export function parseScript(text: string): Script {
-  const script: Script = { stepMs: 1000, series: new Map(), expects: [] };
+  const script: Script = { stepMs: 1000, series: new Map(), expects: [], strict: false };
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const words = line.split(/\s+/);
     if (words[0] === 'load') script.stepMs = parseDuration(words[1]!);
+    else if (line === 'expect nothing else') script.strict = true;
     else if (words[0] === 'expect') {
       // expect firing|resolved at 3s metric
       script.expects.push({ status: words[1] as 'firing' | 'resolved', atMs: parseDuration(words[3]!), metric: words[4]! });
@@ -107,6 +114,15 @@ export async function runScript(
   for (const e of s.expects) {
     const hit = events.find((x) => x.alert.status === e.status && x.alert.metric === e.metric && x.at === e.atMs);
     assert.ok(hit, `expected ${e.metric} ${e.status} at ${e.atMs}ms; got ${JSON.stringify(events.map((x) => [x.alert.metric, x.alert.status, x.at]))}`);
+  }
+  if (s.strict) {
+    const unexpected = events.filter((x) => !s.expects.some((e) => x.alert.status === e.status && x.alert.metric === e.metric && x.at === e.atMs));
+    assert.deepEqual(
+      unexpected.map((x) => [x.alert.metric, x.alert.status, x.at]),
+      [],
+      'alert events no `expect` line names (the script says `expect nothing else`)',
+    );
+    assert.equal(events.length, s.expects.length, `${events.length} events for ${s.expects.length} expect lines: one expected event came twice`);
   }
   return { events, monitor };
 }
