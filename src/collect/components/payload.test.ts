@@ -109,3 +109,19 @@ test('DTESN hierarchy: 39 exact levels are compliant; 40 levels, unsafe counts a
   const wide = errorsOf(json('dtesn', { membrane_tree: new Array(12_000).fill([]) }))[0]!;
   assert.equal(wide.field, 'membrane_tree');
 });
+
+test('Prometheus text pushes of a declared component are range-checked like JSON ones, naming the metric, the value and the range', () => {
+  const body = '# TYPE membrane_level gauge\nmembrane_level 1001\n# TYPE membrane_evolution_rate gauge\nmembrane_evolution_rate -3\n# TYPE p_system_transitions gauge\np_system_transitions 12\n';
+  const r = parseComponentPayload('dtesn', body, 'text/plain; version=0.0.4', NOW, limits);
+  assert.equal(r.ok, false);
+  assert.deepEqual(
+    errorsOf(r).map((e) => [e.field, e.value, e.expected]),
+    [
+      ['membrane_level', 1001, 'a value in [0, 1000] levels'],
+      ['membrane_evolution_rate', -3, 'a value in [0, Infinity] evolutions/s'],
+    ],
+  );
+  // The same values in range pass; a custom component has no declared ranges.
+  assert.ok(parseComponentPayload('dtesn', 'membrane_level 1000\nmembrane_evolution_rate 0\n', 'text/plain', NOW, limits).ok);
+  assert.ok(parseComponentPayload('c', 'membrane_level 1001\n', 'text/plain', NOW, limits).ok);
+});
