@@ -267,7 +267,7 @@ export class SeriesStore implements SeriesReader {
   /** The newest sample of every series named `name` whose labels include `match`. */
   latest(name: string, match?: Labels): Sample[] {
     const out: Sample[] = [];
-    for (const id of this._index.named(name)) {
+    for (const id of this._index.named(name, match)) {
       if (this._t.size[id] === 0 || !matchesLabels(this._t.labels[id]!, match)) continue;
       const back = this._t.newestBack(id);
       out.push({ name, labels: this._t.labels[id]!, t: this._t.timeBack(id, back), v: this._t.valueBack(id, back) });
@@ -285,7 +285,7 @@ export class SeriesStore implements SeriesReader {
   rangeSeries(name: string, match: Labels | undefined, from: number, to: number): SeriesPoints[] {
     const out: SeriesPoints[] = [];
     const t = this._t;
-    for (const id of this._index.named(name)) {
+    for (const id of this._index.named(name, match)) {
       if (!matchesLabels(t.labels[id]!, match)) continue;
       const points: { t: number; v: number }[] = [];
       for (let back = t.size[id]!; back >= 1; back--) {

@@ -10,11 +10,24 @@ import type { Labels } from '../core/types.js';
 import type { SeriesPersistence } from './persistence.js';
 import type { SeriesMeta, SeriesTable } from './seriesTable.js';
 
+/** Labels reads select by often enough to index: see SeriesIndex._bySelector. */
+const SELECTOR_LABELS = ['job', 'engine'] as const;
+
+function selectorKey(name: string, label: string, value: string): string {
+  return `${name}\0${label}\0${value}`;
+}
+
 export class SeriesIndex {
   readonly byKey = new Map<string, number>();
   /** Evicted series by key, oldest first. Their ids are all distinct and below the table's cap, which bounds them. */
   private readonly _retired = new Map<string, number>();
   private readonly _byName = new Map<string, Set<number>>();
+  /**
+   * Held series by name and the value of one selector label (`job`: an engine's
+   * or target's raw page; `engine`: its unified metrics). Per-engine reads ask
+   * for one engine's series of a name; without this each scanned every engine's.
+   */
+  private readonly _bySelector = new Map<string, Set<number>>();
   private _external = 0;
   private _persist: SeriesPersistence | undefined;
   /** Per id: whether the attached persistence has its descriptor. */
@@ -34,8 +47,14 @@ export class SeriesIndex {
     return this._persist;
   }
 
-  /** Held series named `name`. */
-  named(name: string): Iterable<number> {
+  /** Held series named `name`; with `match`, a superset of those whose labels include it (callers still match). */
+  named(name: string, match?: Labels): Iterable<number> {
+    if (match !== undefined) {
+      for (const label of SELECTOR_LABELS) {
+        const v = match[label];
+        if (v !== undefined) return this._bySelector.get(selectorKey(name, label, v)) ?? [];
+      }
+    }
     return this._byName.get(name) ?? [];
   }
 
@@ -69,6 +88,14 @@ export class SeriesIndex {
     let set = this._byName.get(name);
     if (set === undefined) this._byName.set(name, (set = new Set()));
     set.add(id);
+    for (const label of SELECTOR_LABELS) {
+      const v = labels[label];
+      if (v === undefined) continue;
+      const k = selectorKey(name, label, v);
+      let sel = this._bySelector.get(k);
+      if (sel === undefined) this._bySelector.set(k, (sel = new Set()));
+      sel.add(id);
+    }
     if (external) this._external++;
     if (this._persist !== undefined && (renamed || this._defined[id] === 0)) this._define(id);
     return id;
@@ -80,9 +107,19 @@ export class SeriesIndex {
     t.release(id);
     this.byKey.delete(key);
     this._retired.set(key, id);
-    const set = this._byName.get(t.names[id]!);
+    const name = t.names[id]!;
+    const set = this._byName.get(name);
     set?.delete(id);
-    if (set?.size === 0) this._byName.delete(t.names[id]!);
+    if (set?.size === 0) this._byName.delete(name);
+    const labels = t.labels[id]!;
+    for (const label of SELECTOR_LABELS) {
+      const v = labels[label];
+      if (v === undefined) continue;
+      const k = selectorKey(name, label, v);
+      const sel = this._bySelector.get(k);
+      sel?.delete(id);
+      if (sel?.size === 0) this._bySelector.delete(k);
+    }
     if (t.external[id] === 1) this._external--;
   }
 
