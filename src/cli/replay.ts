@@ -80,16 +80,20 @@ export function replayComponents(inputs: readonly string[]): string[] {
 }
 
 /**
- * A new output stream, open: an open error (missing directory, no permission)
+ * A new output stream, open (its directory made first with `makeDir`): an
+ * error (missing directory, no permission, a file where a directory should be)
  * is thrown here, naming the option, instead of surfacing later as an
  * unhandled 'error' event that kills the process with a stack.
  */
-async function openOutput(path: string, option: string): Promise<WriteStream> {
-  const w = createWriteStream(path, { mode: OUTPUT_MODE });
+async function openOutput(path: string, option: string, makeDir = false): Promise<WriteStream> {
+  let w: WriteStream | undefined;
   try {
+    if (makeDir) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    w = createWriteStream(path, { mode: OUTPUT_MODE });
     await once(w, 'open');
   } catch (e) {
-    throw inputError(option, `cannot write ${JSON.stringify(truncateText(path))}: ${describeError(e)}; expected a writable file in an existing directory`);
+    w?.destroy();
+    throw inputError(option, `cannot write ${JSON.stringify(truncateText(path))}: ${describeError(e)}; expected ${makeDir ? 'a directory that can be created and written to' : 'a writable file in an existing directory'}`);
   }
   return w;
 }
@@ -138,8 +142,7 @@ async function writeScores(dir: string, inputs: readonly string[], metric: strin
   for (let i = 0; i < inputs.length; i++) {
     const path = inputs[i]!;
     const detectors = new Map<string, Detector>();
-    mkdirSync(dirname(scoreFiles[i]!), { recursive: true, mode: 0o700 });
-    const scoresOut = await openOutput(scoreFiles[i]!, '--scores');
+    const scoresOut = await openOutput(scoreFiles[i]!, '--scores', true);
     try {
       await write(scoresOut, 'timestamp,value,anomaly_score\n');
       let buf = '';
