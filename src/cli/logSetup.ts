@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { EchoPerfError } from '../core/errors.js';
 import { truncateText } from '../core/preview.js';
 import { createLogger, type AgentLogger, type LogFileOptions } from '../core/log/pinoLogger.js';
+import { LOG_FILE_MODE } from '../core/log/rotatingFile.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../core/logger.js';
 import { shown } from './usage.js';
 import type { EchoPerfConfig } from '../config/index.js';
@@ -43,8 +44,9 @@ function fileOf(args: LogArgs, config: Pick<EchoPerfConfig, 'log_file'>): { file
   if (path === undefined) return {};
   const field = args.logFile !== undefined ? '--log-file' : 'log_file.path';
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    closeSync(openSync(path, 'a', 0o640));
+    // Private as the data dir: a log holds hostnames, URLs and alert text (core/log/rotatingFile).
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', LOG_FILE_MODE));
   } catch (e) {
     const why = truncateText(e instanceof Error ? e.message : String(e), 200);
     throw new EchoPerfError('EP_ERR_ARGUMENT', `${field}: got ${shown(path)}, which cannot be written (${why}); expected a writable file path`);

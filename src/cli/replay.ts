@@ -14,11 +14,15 @@ import { createDetector, type Detector } from '../analyze/anomaly/detector.js';
 import { dataDirSources, isDataDir } from '../analyze/replay/dataDir.js';
 import { mergeByTime } from '../analyze/replay/merge.js';
 import { csvMetricName, inputError, isJsonl, readCsv, readJsonl, type Row } from '../analyze/replay/read.js';
+import { describeError } from '../core/errors.js';
 import { seriesKey } from '../core/labels.js';
+import { truncateText } from '../core/preview.js';
 import { DB_FILE } from '../store/disk/schema.js';
 import { RuleReplayAnalysis, type Analysis } from './replayAnalysis.js';
 
 export const MAX_REPLAY_FILES = 10_000;
+/** Mode of new output files (before the umask): private, as the data dir they may come from. */
+const OUTPUT_MODE = 0o600;
 /** Distinct series one input file may hold for --scores (one detector each). */
 export const MAX_SERIES_PER_FILE = 10_000;
 
@@ -75,6 +79,25 @@ export function replayComponents(inputs: readonly string[]): string[] {
   });
 }
 
+/**
+ * A new output stream, open (its directory made first with `makeDir`): an
+ * error (missing directory, no permission, a file where a directory should be)
+ * is thrown here, naming the option, instead of surfacing later as an
+ * unhandled 'error' event that kills the process with a stack.
+ */
+async function openOutput(path: string, option: string, makeDir = false): Promise<WriteStream> {
+  let w: WriteStream | undefined;
+  try {
+    if (makeDir) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    w = createWriteStream(path, { mode: OUTPUT_MODE });
+    await once(w, 'open');
+  } catch (e) {
+    w?.destroy();
+    throw inputError(option, `cannot write ${JSON.stringify(truncateText(path))}: ${describeError(e)}; expected ${makeDir ? 'a directory that can be created and written to' : 'a writable file in an existing directory'}`);
+  }
+  return w;
+}
+
 async function write(w: WriteStream, s: string): Promise<void> {
   if (!w.write(s)) await once(w, 'drain');
 }
@@ -119,8 +142,7 @@ async function writeScores(dir: string, inputs: readonly string[], metric: strin
   for (let i = 0; i < inputs.length; i++) {
     const path = inputs[i]!;
     const detectors = new Map<string, Detector>();
-    mkdirSync(dirname(scoreFiles[i]!), { recursive: true });
-    const scoresOut = createWriteStream(scoreFiles[i]!);
+    const scoresOut = await openOutput(scoreFiles[i]!, '--scores', true);
     try {
       await write(scoresOut, 'timestamp,value,anomaly_score\n');
       let buf = '';
@@ -160,7 +182,7 @@ async function writeEvents(out: string, config: Readonly<EchoPerfConfig>, inputs
   const components = replayComponents(inputs);
   const sources = inputs.flatMap<AsyncIterable<Row> | Iterable<Row>>((p, i) => (dirs[i] === true ? dataDirSources(p, metric) : [labelledRows(p, metric, components[i]!)]));
   const analysis: Analysis = new RuleReplayAnalysis(config);
-  const w = createWriteStream(out);
+  const w = await openOutput(out, '--out');
   let rows = 0;
   let events = 0;
   const flush = async (at: number): Promise<void> => {

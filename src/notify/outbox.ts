@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeError, EchoPerfError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { preparePrivateFile } from '../core/privateFile.js';
 import type { Notification } from './notification.js';
 import type { SavedGroup } from './groups.js';
 
@@ -146,15 +147,20 @@ export class Outbox {
 function openDb(dataDir: string | undefined, logger: Logger): Database.Database {
   if (dataDir === undefined) return init(new Database(':memory:'));
   const path = join(dataDir, OUTBOX_FILE);
-  try {
+  // Queued notifications carry alert text and receiver names: 0600, as the store (core/privateFile).
+  const open = (): Database.Database => {
+    preparePrivateFile(path);
     return init(new Database(path));
+  };
+  try {
+    return open();
   } catch (e) {
     if (!existsSync(path) || e instanceof EchoPerfError) throw e;
     // Not a database (or a damaged one): keep it for inspection, start afresh rather than deliver nothing.
     const aside = `${path}.unreadable-${Date.now()}`;
     renameSync(path, aside);
     logger.error(`notification outbox ${path} cannot be read (${describeError(e)}); kept as ${aside}, starting a new one`);
-    return init(new Database(path));
+    return open();
   }
 }
 

@@ -42,7 +42,9 @@ export interface EchoPerfServer {
   readonly app: FastifyInstance;
   /**
    * `preHandler` for write routes: `bearerAuth(options.token)` when a token is
-   * set; lets everything through otherwise (only possible on loopback).
+   * set; lets everything through otherwise (only possible on loopback). The
+   * server already runs it in `onRequest` for every non-GET/HEAD request to a
+   * registered route; naming it on a route states the intent.
    */
   readonly requireToken: PreHandler;
   /** Every registered route path and its methods (HEAD included for GET routes). */
@@ -99,6 +101,7 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
     done(null, reply.statusCode >= 400 ? boundErrorBody(payload) : payload);
   });
 
+  const requireToken = o.token === undefined ? allowAll : bearerAuth(o.token);
   const routes = new RouteTable();
   app.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
   app.addHook('onRequest', (req, reply, done) => {
@@ -115,6 +118,14 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
     }
     if (hostHeaderCount(req.raw.rawHeaders) > 1) {
       void reply.send(new HttpError(400, 'more than one Host header'));
+      return;
+    }
+    // Every write to a registered route needs the token, checked here, before its body is
+    // read or parsed: a route that forgets `requireToken` is still covered, and a client
+    // without the token cannot make the server buffer and parse a body up to the limit.
+    // Unmatched routes fall through to their 404/405.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.routeOptions.url !== undefined) {
+      requireToken(req, reply, done);
       return;
     }
     done();
@@ -145,7 +156,7 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
 
   return {
     app,
-    requireToken: o.token === undefined ? allowAll : bearerAuth(o.token),
+    requireToken,
     routes: () => routes.list(),
     listen: () => (listening ??= start()),
     close: () => (closing ??= app.close().then(() => undefined)),

@@ -24,6 +24,13 @@ export interface RotatingFileOptions {
   report?: (msg: string) => void;
 }
 
+/**
+ * Mode of a new log file (before the umask): lines name hosts, URLs and alert
+ * text, so only the user reads them. Rotation renames, so `.1` … keep it. An
+ * existing file keeps the mode its owner gave it.
+ */
+export const LOG_FILE_MODE = 0o600;
+
 /** Old-numbered files are looked for among this many directory entries at most. */
 const SCAN_LIMIT = 10_000;
 
@@ -36,7 +43,7 @@ export class RotatingFile {
 
   constructor(private readonly _o: RotatingFileOptions) {
     try {
-      mkdirSync(dirname(_o.path), { recursive: true });
+      mkdirSync(dirname(_o.path), { recursive: true, mode: 0o700 });
     } catch {
       // _open reports why the file cannot be written.
     }
@@ -91,7 +98,7 @@ export class RotatingFile {
 
   private _open(): void {
     try {
-      this._fd = openSync(this._o.path, 'a', 0o640);
+      this._fd = openSync(this._o.path, 'a', LOG_FILE_MODE);
       this._size = fstatSync(this._fd).size;
     } catch (e) {
       this._fd = undefined;

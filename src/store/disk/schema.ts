@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EchoPerfError, describeError } from '../../core/errors.js';
+import { preparePrivateFile } from '../../core/privateFile.js';
 
 export type Db = Database.Database;
 
@@ -143,6 +144,8 @@ export function openWritable(path: string): Db {
   if (existsSync(path)) checkExisting(path);
   let db: Db;
   try {
+    // Created 0600 before SQLite opens it, so its -wal and -shm are 0600 too (core/privateFile).
+    preparePrivateFile(path);
     db = new Database(path);
   } catch (e) {
     throw openError(path, e);
