@@ -15,11 +15,17 @@ export function levenshtein(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** Longest word compared: a typo of a key is about as long as the key, and the distance costs length × length. */
+const MAX_WORD = 256;
+
 /** The candidate closest to `word`, when it is close enough to be a plausible typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_WORD) return undefined;
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length: past the cut-off the candidate cannot win.
+    if (Math.abs(word.length - c.length) > Math.max(2, Math.floor(c.length / 3))) continue;
     const d = levenshtein(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) {
       bestD = d;

@@ -30,11 +30,24 @@ export function parseConfig(input: unknown, source = 'config'): Readonly<EchoPer
     checkCombinations(r.data, source);
     return Object.freeze(r.data);
   }
-  const issues = r.error.issues.flatMap((i) => describeIssue(i, input)).map(redactIssue);
-  throw new EchoPerfError('EP_ERR_CONFIG_INVALID', `${source} is invalid:\n` + issues.map(formatIssue).join('\n'), {
+  const issues: ConfigIssue[] = [];
+  let omitted = 0;
+  for (const i of r.error.issues) {
+    // Counted before they are described: a file with 100k unknown keys would otherwise be a message of megabytes.
+    const room = MAX_LISTED_ISSUES - issues.length;
+    const n = i.code === 'unrecognized_keys' ? i.keys.length : 1;
+    if (room < n) omitted += n - Math.max(room, 0);
+    if (room <= 0) continue;
+    issues.push(...describeIssue(i.code === 'unrecognized_keys' ? { ...i, keys: i.keys.slice(0, room) } : i, input).map(redactIssue));
+  }
+  const more = omitted > 0 ? `\n  ... and ${omitted} more issue${omitted === 1 ? '' : 's'}` : '';
+  throw new EchoPerfError('EP_ERR_CONFIG_INVALID', `${source} is invalid:\n` + issues.map(formatIssue).join('\n') + more, {
     details: issues,
   });
 }
+
+/** Issues listed in one error; past it they are counted. */
+export const MAX_LISTED_ISSUES = 50;
 
 /** Reads a JSON config file and validates it. */
 export function loadConfigFile(path: string): Readonly<EchoPerfConfig> {
@@ -162,20 +175,22 @@ function checkCombinations(c: EchoPerfConfig, source: string): void {
 
 function describeIssue(i: z.core.$ZodIssue, root: unknown): ConfigIssue[] {
   const base = i.path.map(String);
+  // Keys of records (labels, headers) and unknown keys are input: shown bounded like any value.
+  const shownBase = base.map((k) => truncateText(k));
   if (i.code === 'unrecognized_keys') {
     const valid = validKeysAt(base);
     return i.keys.map((k) => {
       const near = closest(k, valid);
       const value = valueAt(root, [...base, k]);
       return {
-        path: [...base, k].join('.'),
+        path: [...shownBase, truncateText(k)].join('.'),
         // A misspelt secret key (`push_tokn`) still holds a secret.
         value: near !== undefined && isSecretPath([...base, near]) ? secretMarker(value) : value,
         expected: `a known key${near ? `; did you mean "${near}"?` : ''} (unknown key; valid keys: ${valid.join(', ')})`,
       };
     });
   }
-  return [{ path: base.join('.'), value: valueAt(root, base), expected: expectedText(i) }];
+  return [{ path: shownBase.join('.'), value: valueAt(root, base), expected: expectedText(i) }];
 }
 
 function expectedText(i: z.core.$ZodIssue): string {

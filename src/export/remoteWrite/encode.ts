@@ -8,6 +8,9 @@
 import { createRequire } from 'node:module';
 import type * as Protobuf from 'protobufjs';
 import type * as Snappy from 'snappyjs';
+import { EchoPerfError } from '../../core/errors.js';
+import { truncateText } from '../../core/preview.js';
+import { uncompressBlock } from './snappyBlock.js';
 
 /**
  * The codecs are loaded at first use: an agent without remote_write (the
@@ -84,9 +87,13 @@ export function writeRequestBody(series: readonly WireSeries[]): Uint8Array {
  * `maxBytes` bounds the uncompressed size the body may declare.
  */
 export function decodeWriteRequestBody(body: Uint8Array, maxBytes = 64 * 1024 * 1024): WireSeries[] {
-  const { WriteRequest, snappy } = codec();
-  const raw = snappy.uncompress(body, maxBytes);
-  const msg = WriteRequest.decode(raw);
-  const obj = WriteRequest.toObject(msg, { longs: Number, defaults: true, arrays: true }) as { timeseries: WireSeries[] };
-  return obj.timeseries;
+  const { WriteRequest } = codec();
+  try {
+    const msg = WriteRequest.decode(uncompressBlock(body, maxBytes));
+    const obj = WriteRequest.toObject(msg, { longs: Number, defaults: true, arrays: true }) as { timeseries: WireSeries[] };
+    return obj.timeseries;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new EchoPerfError('EP_ERR_ARGUMENT', `remote-write body of ${body.byteLength} bytes: ${truncateText(why)}; expected a snappy-compressed prometheus.WriteRequest`, { cause: e });
+  }
 }
