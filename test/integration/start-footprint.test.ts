@@ -1,5 +1,5 @@
 /**
- * `echo-perf start` loads only what the agent runs: the other commands' code
+ * What `echo-perf start` costs to keep running. It loads only what the agent runs: the other commands' code
  * (demo, simulator, replay, report, query, export) stays on disk. Each module
  * loaded is source, bytecode and start-up garbage the long-running process
  * keeps (BENCHMARKS.md, "where the RSS goes"). The built CLI runs for real,
@@ -54,4 +54,14 @@ test('start loads none of the other commands\' modules', async (t) => {
   assert.ok(urls.some((u) => u.endsWith('/dist/monitor/integrated.js')));
   const extra = urls.filter((u) => NOT_FOR_START.test(u));
   assert.deepEqual(extra, [], 'modules of other commands loaded by start');
+});
+
+test('npm start runs node with the flags of the CLI\'s shebang (the V8 settings the RSS and CPU figures were measured with)', () => {
+  const shebang = readFileSync('src/cli/main.ts', 'utf8').split('\n', 1)[0]!;
+  const m = /^#!\/usr\/bin\/env -S node((?: --[a-z-]+(?:=\d+)?)+)$/.exec(shebang);
+  assert.ok(m, `shebang ${shebang.slice(0, 100)}`);
+  const flags = m[1]!.trim();
+  assert.match(flags, /--max-semi-space-size=\d+/);
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  assert.equal(pkg.scripts['start'], `node ${flags} dist/cli/main.js start`);
 });
