@@ -128,7 +128,7 @@ async function oneRun(urls: readonly string[]): Promise<Record<string, Figures>>
         }),
       );
       // As `npm start` runs it (the CLI's shebang flag, see src/cli/main.ts), history on disk.
-      children[variant] = spawn(process.execPath, ['--no-memory-reducer', join(ROOT, 'dist/cli/main.js'), 'start', '--port', '0', '--config', config, '--data-dir', join(dir, `${variant}-data`)], {
+      children[variant] = spawn(process.execPath, ['--no-memory-reducer', '--max-semi-space-size=4', join(ROOT, 'dist/cli/main.js'), 'start', '--port', '0', '--config', config, '--data-dir', join(dir, `${variant}-data`)], {
         stdio: ['ignore', 'ignore', 'inherit'],
       });
     }

@@ -65,7 +65,7 @@ const freePort = await new Promise<number>((resolve) => {
 });
 const children: Record<string, ChildProcess> = {
   // As `npm start` runs it (the flag is the CLI's own shebang's, see src/cli/main.ts), history on disk.
-  ours: spawn(process.execPath, ['--no-memory-reducer', join(ROOT, 'dist/cli/main.js'), 'start', '--port', '0', '--config', config, '--data-dir', join(dir, 'data')], { stdio: 'ignore' }),
+  ours: spawn(process.execPath, ['--no-memory-reducer', '--max-semi-space-size=4', join(ROOT, 'dist/cli/main.js'), 'start', '--port', '0', '--config', config, '--data-dir', join(dir, 'data')], { stdio: 'ignore' }),
   baseline: spawn(process.execPath, [baseline], { stdio: 'ignore' }),
   peer: spawn(process.execPath, [peer], { stdio: 'ignore' }),
 };

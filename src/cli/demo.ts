@@ -13,8 +13,9 @@ import { EchoPerfError } from '../core/errors.js';
 import { DEFAULT_PHASE_S, FAST_PHASE_S } from './demoPhases.js';
 import { DemoSession, type DemoOptions } from './demoSession.js';
 import { Terminal } from './demoView.js';
+import { DEMO_USAGE } from './usage.js';
 
-export const DEMO_USAGE = 'usage: echo-perf demo [--phase SECONDS | --fast] [--interval SECONDS] [--report PATH]';
+export { DEMO_USAGE };
 
 interface DemoArgs extends DemoOptions {
   readonly reportPath: string;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --no-memory-reducer
+#!/usr/bin/env -S node --no-memory-reducer --max-semi-space-size=4
 /**
  * @module cli/main  Thin command dispatch over monitor/ and server/.
  *
@@ -7,22 +7,22 @@
  * the agent's idle CPU (0.57 % → 0.20 % of a core without it, BENCHMARKS.md).
  * The heap is still collected as it grows; it is only not shrunk while idle.
  * The flag must be given at start-up (v8.setFlagsFromString afterwards has no effect).
+ *
+ * --max-semi-space-size=4 (MiB; V8's default in Node 20 lets it grow to 16):
+ * the burst of allocation while modules load grew the young generation to its
+ * largest, and its pages stayed resident after the burst, ~13 MiB of the
+ * agent's RSS for the first tens of seconds. Capped, the RSS is the same from
+ * start to steady state, at no CPU cost measured (1, 2 and 4 gave the same
+ * figures; 4 leaves the most room for a busy agent, BENCHMARKS.md).
+ *
+ * Each command's module is imported when that command runs: the agent
+ * (`start`) has no use for the demo, replay, report or simulator code, and
+ * loading it all cost the long-running process its source, bytecode and the
+ * start-up garbage (BENCHMARKS.md, "where the RSS goes").
  */
 import { parseArgs } from 'node:util';
 import { EchoPerfError } from '../core/errors.js';
 import { isLogLevel, LOG_LEVELS } from '../core/logger.js';
-import { runConfigCheck, runConfigSchema } from './configCmd.js';
-import { runExport } from './exportCmd.js';
-import { runDemo } from './demo.js';
-import { runQuery } from './query.js';
-import { runReport } from './report.js';
-import { runSilence } from './silence.js';
-import { runNotify } from './notify.js';
-import { runReplay } from './replay.js';
-import { runRules } from './rules.js';
-import { runStart } from './start.js';
-import { runSimulateComponent } from './simulateComponent.js';
-import { runSimulateEngine } from '../simulate/engine/index.js';
 import { COMMAND_USAGE, CONFIG_CHECK_USAGE, CONFIG_SCHEMA_USAGE, CONFIG_USAGE, parseOrUsage, shown, REPLAY_USAGE, SIMULATE_USAGE, START_USAGE, USAGE, usageError, wantsHelp } from './usage.js';
 import { packageVersion } from './version.js';
 
@@ -90,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       if (logLevel !== undefined && !isLogLevel(logLevel)) throw usageError(`--log-level: got ${shown(logLevel)}; expected one of ${LOG_LEVELS.join(', ')}`, START_USAGE);
       const logFile = values['log-file'];
       if (logFile !== undefined && logFile.trim() === '') throw usageError('--log-file: got ""; expected a file path', START_USAGE);
+      const { runStart } = await import('./start.js');
       return runStart({
         ...(values.config !== undefined ? { config: values.config } : {}),
         ...(port !== undefined ? { port } : {}),
@@ -102,28 +103,28 @@ export async function main(argv: string[]): Promise<number> {
     case 'config': {
       if (path === 'config check') {
         if (args.length !== 1) throw usageError('config check: expected exactly one FILE', CONFIG_CHECK_USAGE);
-        return runConfigCheck(args[0]!, out, err);
+        return (await import('./configCmd.js')).runConfigCheck(args[0]!, out, err);
       }
       if (path === 'config schema') {
         if (args.length > 0) throw usageError(`config schema: got ${shown(args.join(' '))}; expected no arguments`, CONFIG_SCHEMA_USAGE);
-        return runConfigSchema(out);
+        return (await import('./configCmd.js')).runConfigSchema(out);
       }
       throw usageError(`config: unknown subcommand ${shown(rest[0] ?? '')}; expected check or schema`, CONFIG_USAGE);
     }
     case 'demo':
-      return runDemo(rest, out);
+      return (await import('./demo.js')).runDemo(rest, out);
     case 'query':
-      return runQuery(rest, out);
+      return (await import('./query.js')).runQuery(rest, out);
     case 'report':
-      return runReport(rest, out);
+      return (await import('./report.js')).runReport(rest, out);
     case 'silence':
-      return runSilence(rest, out);
+      return (await import('./silence.js')).runSilence(rest, out);
     case 'notify':
-      return runNotify(rest, out);
+      return (await import('./notify.js')).runNotify(rest, out);
     case 'rules':
-      return runRules(rest, out);
+      return (await import('./rules.js')).runRules(rest, out);
     case 'export':
-      return runExport(rest, out);
+      return (await import('./exportCmd.js')).runExport(rest, out);
     case 'replay': {
       const { values, positionals } = parseOrUsage(REPLAY_USAGE, () =>
         parseArgs({
@@ -140,12 +141,12 @@ export async function main(argv: string[]): Promise<number> {
       const { detector, ...rest2 } = values;
       if (detector !== undefined && detector !== 'fast' && detector !== 'context') throw usageError(`--detector: got ${shown(detector)}; expected fast or context`, REPLAY_USAGE);
       if (detector !== undefined && values.scores === undefined) throw usageError('--detector: chooses the detector of --scores; expected --scores DIR with it', REPLAY_USAGE);
-      await runReplay({ ...rest2, ...(detector !== undefined ? { detector } : {}), inputs: positionals }, err);
+      await (await import('./replay.js')).runReplay({ ...rest2, ...(detector !== undefined ? { detector } : {}), inputs: positionals }, err);
       return 0;
     }
     case 'simulate': {
-      if (path === 'simulate component') return runSimulateComponent(args, out);
-      if (path === 'simulate engine') return runSimulateEngine(args, out);
+      if (path === 'simulate component') return (await import('./simulateComponent.js')).runSimulateComponent(args, out);
+      if (path === 'simulate engine') return (await import('../simulate/engine/index.js')).runSimulateEngine(args, out);
       throw usageError(`simulate: unknown target ${shown(rest[0] ?? '')}; expected component or engine`, SIMULATE_USAGE);
     }
     case 'help':

@@ -4,8 +4,9 @@
  * `-h` anywhere among its arguments (before `--`), or `echo-perf help COMMAND`.
  */
 import { EchoPerfError } from '../core/errors.js';
-import { SIMULATE_ENGINE_USAGE } from '../simulate/engine/index.js';
-import { DEMO_USAGE } from './demo.js';
+import { SIMULATE_ENGINE_USAGE } from '../simulate/engine/usage.js';
+
+export const DEMO_USAGE = 'usage: echo-perf demo [--phase SECONDS | --fast] [--interval SECONDS] [--report PATH]';
 
 export const USAGE = `usage: echo-perf <command> [options]
        echo-perf <command> --help       that command's usage

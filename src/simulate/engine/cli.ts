@@ -10,18 +10,10 @@ import { EchoPerfError } from '../../core/errors.js';
 import { FLAVOR_SPECS, FLAVORS } from './flavors/index.js';
 import { isFlavor } from './options.js';
 import { isScenario, SCENARIOS } from './scenarios.js';
+import { SIMULATE_ENGINE_USAGE } from './usage.js';
 import { startEngineSimulator } from './simulator.js';
 
-export const SIMULATE_ENGINE_USAGE = `usage: echo-perf simulate engine --flavor F [--port N] [--scenario NAME] [--host H] [--model M] [--engines K] [--seed S]
-
-  --flavor F       ${FLAVORS.join(' | ')}
-  --port N         0..65535, 0 = any free port (default: the engine's own: ${FLAVORS.map((f) => `${f} ${FLAVOR_SPECS[f].defaultPort}`).join(', ')})
-  --scenario NAME  ${SCENARIOS.join(' | ')} (default steady)
-  --host H         address to bind (default 127.0.0.1)
-  --model M        model name on the page (default per flavor)
-  --engines K      data-parallel ranks, vllm and aphrodite only (default 1)
-  --seed S         PRNG seed (default 42)
-`;
+export { SIMULATE_ENGINE_USAGE };
 
 /** Where the command writes: a function or a writable stream. */
 export type Out = ((s: string) => void) | { write(s: string): unknown };
