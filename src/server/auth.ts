@@ -35,12 +35,20 @@ export function bearerTokenMatches(authorization: string | undefined, token: str
  * otherwise it answers 401 with `WWW-Authenticate: Bearer` (RFC 6750 section 3).
  * @example app.post('/api/v1/push/:component', { preHandler: bearerAuth(token) }, handler)
  */
+/** Marks the handlers bearerAuth makes, so the server can tell a route that checks its own token. */
+export const AUTH_HANDLER: unique symbol = Symbol('echo-perf bearer auth');
+
+/** Whether `f` is a handler made by bearerAuth. */
+export function isAuthHandler(f: unknown): boolean {
+  return typeof f === 'function' && (f as unknown as Record<symbol, unknown>)[AUTH_HANDLER] === true;
+}
+
 export function bearerAuth(token: string): PreHandler {
   if (typeof token !== 'string' || token === '') {
     const got = typeof token === 'string' ? 'an empty string' : typeof token;
     throw new EchoPerfError('EP_ERR_ARGUMENT', `bearerAuth: got ${got}; expected a non-empty token string`);
   }
-  return (req, reply, done) => {
+  const check: PreHandler = (req, reply, done) => {
     if (bearerTokenMatches(req.headers.authorization, token)) {
       done();
       return;
@@ -51,6 +59,8 @@ export function bearerAuth(token: string): PreHandler {
     // Answering from a callback-style hook: the reply ends the request, `done` is not called.
     void reply.code(401).header('www-authenticate', challenge).send({ error });
   };
+  Object.defineProperty(check, AUTH_HANDLER, { value: true });
+  return check;
 }
 
 /** A `preHandler` that lets every request through: write routes on a loopback-only server without a token. */

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { fastify } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { EchoPerfError } from '../core/errors.js';
-import { allowAll, bearerAuth, isLoopbackHost } from './auth.js';
+import { allowAll, bearerAuth, isAuthHandler, isLoopbackHost } from './auth.js';
 import type { PreHandler } from './auth.js';
 import { resolveServerOptions } from './options.js';
 import type { ServerOptions } from './options.js';
@@ -103,7 +103,16 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
 
   const requireToken = o.token === undefined ? allowAll : bearerAuth(o.token);
   const routes = new RouteTable();
-  app.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
+  // Routes that check a token of their own (a bearerAuth other than requireToken): the server's
+  // token is not asked of them too, so an embedding program can guard its routes its own way.
+  const ownAuth = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    routes.add(route.method, route.url ?? route.path);
+    const pre = [route.preHandler].flat();
+    if (pre.some((f) => f !== requireToken && isAuthHandler(f))) {
+      for (const m of [route.method].flat()) ownAuth.add(`${m} ${route.url ?? route.path}`);
+    }
+  });
   app.addHook('onRequest', (req, reply, done) => {
     const length = req.raw.url?.length ?? 0;
     if (length > o.maxUrlLength) {
@@ -124,7 +133,7 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
     // read or parsed: a route that forgets `requireToken` is still covered, and a client
     // without the token cannot make the server buffer and parse a body up to the limit.
     // Unmatched routes fall through to their 404/405.
-    if (req.method !== 'GET' && req.method !== 'HEAD' && req.routeOptions.url !== undefined) {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.routeOptions.url !== undefined && !ownAuth.has(`${req.method} ${req.routeOptions.url}`)) {
       requireToken(req, reply, done);
       return;
     }
