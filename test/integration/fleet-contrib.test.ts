@@ -82,6 +82,9 @@ test('Containerfile: copies only what the repository has, runs the CLI the build
   const workdir = /^WORKDIR (\S+)$/m.exec(CONTAINERFILE.slice(CONTAINERFILE.lastIndexOf('FROM ')))![1]!;
   const entry = JSON.parse(/^ENTRYPOINT (.*)$/m.exec(CONTAINERFILE)![1]!) as string[];
   assert.equal(entry.at(-1), join(workdir, pkg.bin['echo-perf']!), 'the entry point is the package\'s bin');
+  // The same V8 flags as the bin's shebang (no memory reducer, a small young generation: BENCHMARKS.md).
+  const shebang = readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8').split('\n')[0]!;
+  assert.deepEqual(entry.slice(1, -1), shebang.split(' ').filter((w) => w.startsWith('--')), 'node flags as in the shebang');
   const cmd = JSON.parse(/^CMD (.*)$/m.exec(CONTAINERFILE)![1]!) as string[];
   assertStartFlags(cmd, 'CMD');
   const volume = /^VOLUME (\S+)$/m.exec(CONTAINERFILE)![1]!;
