@@ -6,9 +6,7 @@
  * itself in seconds.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createGpuCollector, type GpuCollector, type GpuCollectorOptions } from '../../src/collect/gpu/index.js';
@@ -16,6 +14,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import type { Sample } from '../../src/core/types.js';
 import { until } from '../helpers/processes.js';
+import { invocations, tempLog } from '../helpers/fakeTool.js';
 
 const BIN = fileURLToPath(new URL('../fixtures/bin', import.meta.url));
 const MIB = 1048576;
@@ -28,22 +27,7 @@ function dmonTable(name: string): Record<string, string>[] {
   return lines.slice(2).map((l) => Object.fromEntries(l.trim().split(/\s+/).map((v, i) => [names[i]!, v])));
 }
 
-function tempLog(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'echo-perf-gpu-deep-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'invocations.jsonl');
-}
 
-const invocations = (log: string): string[][] => {
-  try {
-    return readFileSync(log, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as string[]);
-  } catch {
-    return [];
-  }
-};
 
 function open(t: TestContext, o: GpuCollectorOptions): GpuCollector {
   const c = createGpuCollector({ startupWaitMs: 8000, path: BIN, rocmSmi: false, intervalMs: 100, ...o });

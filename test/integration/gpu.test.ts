@@ -6,9 +6,8 @@
  * waits for child output are bounded (each test ends itself in seconds).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import type { Sample } from '../../src/core/types.js';
 import { isAlive, until } from '../helpers/processes.js';
+import { invocations, tempLog } from '../helpers/fakeTool.js';
 
 const BIN = fileURLToPath(new URL('../fixtures/bin', import.meta.url));
 const FIXTURES = new URL('../fixtures/engines/', import.meta.url);
@@ -28,22 +28,7 @@ const UUID1 = 'GPU-00000000-0000-0000-0000-000000000001';
 
 
 
-function tempLog(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'echo-perf-gpu-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'invocations.jsonl');
-}
 
-function invocations(log: string): string[][] {
-  try {
-    return readFileSync(log, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as string[]);
-  } catch {
-    return [];
-  }
-}
 
 /** A collector closed after the test. The first collect may wait up to 8 s for a (slow-starting, on a busy CI) fake tool. */
 function open(t: TestContext, o: GpuCollectorOptions): GpuCollector {
