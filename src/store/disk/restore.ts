@@ -35,14 +35,7 @@ export function readRecent(db: Db, sinceMs: number, maxPerSeries: number, logger
     ) as IterableIterator<{ data: Uint8Array }>;
     const parts: { t: Float64Array; v: Float64Array }[] = [];
     let n = 0;
-    for (const c of chunks) {
-      let d: ReturnType<typeof decodeChunk>;
-      try {
-        d = decodeChunk(c.data);
-      } catch (e) {
-        logger.warn(`store: skipping an unreadable chunk of ${row.key}: ${describeError(e)}`);
-        continue;
-      }
+    for (const d of readableChunks(chunks, row.key, logger)) {
       let lo = 0;
       while (lo < d.t.length && !(d.t[lo]! > sinceMs)) lo++;
       lo = Math.max(lo, d.t.length - (maxPerSeries - n));
@@ -94,14 +87,7 @@ export function readWindow(db: Db, sinceMs: number, maxSamples: number, logger: 
     const t = new Float64Array(per);
     const v = new Float64Array(per);
     let n = 0;
-    for (const c of chunks) {
-      let d: ReturnType<typeof decodeChunk>;
-      try {
-        d = decodeChunk(c.data);
-      } catch (e) {
-        logger.warn(`store: skipping an unreadable chunk of ${row.key}: ${describeError(e)}`);
-        continue;
-      }
+    for (const d of readableChunks(chunks, row.key, logger)) {
       for (let i = 0; i < d.t.length && n < per; i++) {
         if (!(d.t[i]! > sinceMs)) continue;
         t[n] = d.t[i]!;
@@ -162,4 +148,15 @@ export function readState(db: Db, logger: Logger): Map<string, [string, unknown]
     }
   }
   return out;
+}
+
+/** The chunks decoded, in the given order; an unreadable one is logged and skipped. */
+function* readableChunks(chunks: Iterable<{ data: Uint8Array }>, key: string, logger: Logger): IterableIterator<ReturnType<typeof decodeChunk>> {
+  for (const c of chunks) {
+    try {
+      yield decodeChunk(c.data);
+    } catch (e) {
+      logger.warn(`store: skipping an unreadable chunk of ${key}: ${describeError(e)}`);
+    }
+  }
 }
