@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { COMPONENT_SCHEMAS } from '../../core/components.js';
 import { METRIC_NAME_RE } from '../../core/labels.js';
 import { checkJsonBounds } from './jsonBounds.js';
-import { EMPTY_FIELD, MAX_LISTED_ERRORS, parseComponentPayload, type PayloadResult } from './payload.js';
+import { EMPTY_FIELD, MAX_LISTED_ERRORS, parseComponentPayload, type PayloadLimits, type PayloadResult } from './payload.js';
 import { readTimestamp } from './timestamps.js';
 
 const SEED = Number(process.env['FC_SEED'] ?? 0x16c3);
@@ -78,7 +78,10 @@ const payloadObject = fc
   });
 
 const component = fc.constantFrom(...COMPONENT_SCHEMAS.keys(), 'custom', '__proto__');
-const limits = fc.record({ maxSamples: fc.integer({ min: 1, max: 50 }), maxLabels: fc.integer({ min: 0, max: 8 }), window: fc.option(fc.constant(WINDOW), { nil: undefined }) });
+const limits: fc.Arbitrary<PayloadLimits> = fc.record(
+  { maxSamples: fc.integer({ min: 1, max: 50 }), maxLabels: fc.integer({ min: 0, max: 8 }), window: fc.constant(WINDOW) },
+  { requiredKeys: ['maxSamples', 'maxLabels'] },
+);
 
 /** Text bodies: exposition-like lines, garbage, huge lines. */
 const textBody = fc.oneof(
@@ -197,7 +200,7 @@ describe('component payloads: property-based bad input', () => {
  */
 function measure(v: unknown, depth = 1): { depth: number; members: number; values: number } {
   if (v === null || typeof v !== 'object') return { depth: depth - 1, members: 0, values: 0 };
-  const items = Array.isArray(v) ? (v as unknown[]) : Object.values(v as object);
+  const items = Array.isArray(v) ? (v as unknown[]) : Object.values(v);
   const out = { depth, members: Array.isArray(v) ? 0 : items.length, values: 1 + Math.max(0, items.length - 1) };
   for (const x of items) {
     const m = measure(x, depth + 1);
