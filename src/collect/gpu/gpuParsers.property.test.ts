@@ -15,7 +15,7 @@ import { parseExposition } from '../../core/exposition/index.js';
 import type { Sample } from '../../core/types.js';
 import { dcgmReadings, MAX_DCGM_GPUS } from './dcgm.js';
 import { DmonParser, PmonParser } from './dmon.js';
-import { COMPUTE_APPS_FIELDS, parseComputeAppsCsv, parseNvidiaSmiCsv } from './nvidiaCsv.js';
+import { COMPUTE_APPS_FIELDS, FieldSet, parseComputeAppsCsv, parseNvidiaSmiCsv } from './nvidiaCsv.js';
 import { emitProcesses, emitReading, emptyReading, GPU_METRICS, type GpuReading } from './reading.js';
 import { MAX_ROCM_CARDS, parseRocmSmiJson } from './rocmSmi.js';
 
@@ -29,6 +29,9 @@ const QUERY_GPU = [
   fixture('nvidia-smi-csv-units-2gpu-bpytop-issue26.csv'),
   fixture(`${H200}query-gpu-extra-load.csv`),
 ];
+/** The query loop's field lists: core and classic optional fields (16 columns, as the load capture), and all of them. */
+const ALL_FIELDS = new FieldSet().fields();
+const QUERY_FIELD_LISTS = [ALL_FIELDS.slice(0, 16), ALL_FIELDS];
 const QUERY_GPU_NOHEADER = [fixture(`${H200}query-gpu-load.csv`), fixture(`${H200}query-gpu-deep-loop-load.csv`)];
 const COMPUTE_APPS = [fixture(`${H200}query-compute-apps-load.csv`), fixture(`${H200}compute-apps-loop-idle-then-load.csv`)];
 const DMON = ['dmon-gpm-csv-load.txt', 'dmon-gpm-table-load.txt', 'dmon-loop-load.txt', 'dmon-csv-idle.txt', 'dmon-idle.txt'].map((f) => fixture(H200 + f));
@@ -160,10 +163,9 @@ function untouched(): void {
 describe('GPU tool outputs: property-based bad input', () => {
   it('query-gpu CSV, with a header or without: readings whose samples are finite and not negative', () => {
     fc.assert(
-      fc.property(mutated(QUERY_GPU), mutated(QUERY_GPU_NOHEADER), (withHeader, rows) => {
+      fc.property(mutated(QUERY_GPU), mutated(QUERY_GPU_NOHEADER), fc.constantFrom(...QUERY_FIELD_LISTS), (withHeader, rows, fields) => {
         const a = parseNvidiaSmiCsv(withHeader);
         emitAll(a.readings);
-        const fields = parseNvidiaSmiCsv(fixture(`${H200}query-gpu-deep-loop-load.csv`).split('\n')[0]!, undefined).fields;
         const b = parseNvidiaSmiCsv(rows, fields);
         emitAll(b.readings);
         untouched();
@@ -266,6 +268,11 @@ describe('GPU tool outputs: property-based bad input', () => {
     const procs: Sample[] = [];
     emitProcesses(apps, () => undefined, 0, procs);
     assert.deepEqual(procs.map((s) => `${s.labels['pid']} ${s.v}`), [`3 ${7 * 1048576}`]);
+  });
+
+  it('the unmutated captures read whole under these field lists (the seeds are real rows)', () => {
+    assert.equal(parseNvidiaSmiCsv(QUERY_GPU_NOHEADER[0]!, QUERY_FIELD_LISTS[0]).rejected, 0);
+    assert.ok(parseNvidiaSmiCsv(QUERY_GPU_NOHEADER[0]!, QUERY_FIELD_LISTS[0]).readings.length >= 1);
   });
 
   it('a prototype-named header column fills nothing and throws nothing', () => {
