@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { EchoPerfError } from '../../core/errors.js';
+import { LABEL_NAME_RE } from '../../core/labels.js';
 import type { Labels } from '../../core/types.js';
 
 /** Longest line accepted; NAB's lines are under 40 bytes, a JSONL sample with labels a few hundred. */
@@ -43,10 +44,7 @@ const MS_FROM = 1e11;
  * A time without a zone is UTC (NAB's files are). NaN when it is none of these.
  */
 export function parseTimestamp(s: string): number {
-  if (EPOCH.test(s)) {
-    const n = Number(s);
-    return Math.abs(n) >= MS_FROM ? n : n * 1000;
-  }
+  if (EPOCH.test(s)) return epochValue(Number(s));
   const m = NAB_OR_ISO.exec(s);
   if (m === null) return Number.NaN;
   const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', zone] = m;
@@ -56,8 +54,13 @@ export function parseTimestamp(s: string): number {
   return t;
 }
 
+/** ECMAScript's time value range (ECMA-262 §21.4.1.1): a Date beyond ±8.64e15 ms is invalid, and toISOString throws on it. */
+const MAX_TIME_MS = 8.64e15;
+
+/** Epoch seconds or ms (told apart by magnitude) as ms; NaN outside what a Date can hold. */
 function epochValue(n: number): number {
-  return Math.abs(n) >= MS_FROM ? n : n * 1000;
+  const ms = Math.abs(n) >= MS_FROM ? n : n * 1000;
+  return Math.abs(ms) <= MAX_TIME_MS ? ms : Number.NaN;
 }
 
 /** Lines of a file, without their end, each with its 1-based number; bounded in length. */
@@ -144,7 +147,9 @@ export async function* readJsonl(path: string): AsyncGenerator<Row> {
       const entries = Object.entries(rl);
       if (entries.length > MAX_LABELS) throw inputError(where, `labels: ${entries.length} of them; expected at most ${MAX_LABELS}`);
       for (const [k, val] of entries) {
-        if (typeof val !== 'string' || val.length > 1024) throw inputError(where, `labels.${k} ${shown(JSON.stringify(val))}; expected a string of at most 1024 characters`);
+        // A key is as long as the line allows: shown bounded, like a value.
+        if (!LABEL_NAME_RE.test(k) || k.length > 200) throw inputError(where, `label name ${shown(k)}; expected a label name matching [a-zA-Z_][a-zA-Z0-9_]* (at most 200)`);
+        if (typeof val !== 'string' || val.length > 1024) throw inputError(where, `labels.${k} ${shown(JSON.stringify(val) ?? 'undefined')}; expected a string of at most 1024 characters`);
         labels[k] = val;
       }
     }

@@ -68,13 +68,17 @@ export const MAX_LISTED_ERRORS = 20;
 export const MAX_SERIES_CHARS = 256 * 1024;
 const DEFAULT_MAX_LABELS = 32;
 
+/** How an error names a field whose key is the empty string. */
+export const EMPTY_FIELD = '(empty key "")';
+
 class Problems {
   readonly list: FieldError[] = [];
   omitted = 0;
   timestamp: Partial<Record<TimestampRejection, number>> | undefined;
 
   add(field: string, value: unknown, expected: string): void {
-    if (this.list.length < MAX_LISTED_ERRORS) this.list.push({ field: truncate(field), value: previewValue(value), expected });
+    // An empty key is a key too; named as nothing it would read as a missing field.
+    if (this.list.length < MAX_LISTED_ERRORS) this.list.push({ field: field === '' ? EMPTY_FIELD : truncate(field), value: previewValue(value), expected });
     else this.omitted++;
   }
 

@@ -169,11 +169,12 @@ export class GpuRowParser {
   private readonly _hasIndex: boolean;
 
   constructor(readonly fields: readonly string[]) {
+    // Own keys only: the names come from the tool's header, and `constructor` or `__proto__` must not find Object's.
     const names = fields.map((f) => {
       const n = fieldName(f);
-      return ALIASES[n] ?? n;
+      return Object.hasOwn(ALIASES, n) ? ALIASES[n]! : n;
     });
-    this._setters = names.map((n) => SETTERS[n]);
+    this._setters = names.map((n) => (Object.hasOwn(SETTERS, n) ? SETTERS[n] : undefined));
     this._nameCol = names.indexOf('name');
     this._hasIndex = names.includes('index');
   }

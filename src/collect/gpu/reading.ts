@@ -227,11 +227,19 @@ export function gpuLabels(r: GpuReading): Labels {
   return l;
 }
 
-/** Appends the samples of one reading to `out`. Undefined and non-finite figures are skipped. */
+/** Only a temperature may be below zero; every other figure is a count, size, rate, share or clock. */
+const SIGNED_METRICS: ReadonlySet<string> = new Set([GPU_METRICS.temperature, GPU_METRICS.memoryTemperature]);
+
+/** A figure a sample may carry: finite, and not negative where its unit forbids it (a broken or hostile tool prints `-5` or `1e308`). */
+function usable(name: string, v: number | undefined): v is number {
+  return v !== undefined && Number.isFinite(v) && (v >= 0 || SIGNED_METRICS.has(name));
+}
+
+/** Appends the samples of one reading to `out`. Undefined, non-finite and impossible negative figures are skipped. */
 export function emitReading(r: GpuReading, t: number, out: Sample[]): void {
   const labels = gpuLabels(r);
   const put = (name: string, v: number | undefined, l: Labels = labels): void => {
-    if (v !== undefined && Number.isFinite(v)) out.push({ name, labels: l, t, v });
+    if (usable(name, v)) out.push({ name, labels: l, t, v });
   };
   put(GPU_METRICS.utilization, r.utilization);
   put(GPU_METRICS.memoryUsed, r.memoryUsedBytes);
@@ -287,7 +295,10 @@ function emitDeep(r: GpuReading, labels: Labels, put: (name: string, v: number |
   put(GPU_METRICS.dramActive, r.dramActive);
 }
 
-/** Appends `gpu_process_memory_bytes{gpu, uuid, pid, process}`; `indexOf` maps a UUID to its index when known. */
+/**
+ * Appends `gpu_process_memory_bytes{gpu, uuid, pid, process}`; `indexOf` maps a UUID to its index when known.
+ * A row whose memory is not a finite, non-negative size is left out with its shares.
+ */
 export function emitProcesses(
   rows: readonly GpuProcessReading[],
   indexOf: (uuid: string) => string | undefined,
@@ -295,6 +306,7 @@ export function emitProcesses(
   out: Sample[],
 ): void {
   for (const p of rows) {
+    if (!usable(GPU_METRICS.processMemory, p.usedBytes)) continue;
     const l: Record<string, string> = {};
     const gpu = indexOf(p.uuid);
     if (gpu !== undefined) l['gpu'] = gpu;
@@ -302,8 +314,8 @@ export function emitProcesses(
     l['pid'] = p.pid;
     l['process'] = labelValue(p.process);
     out.push({ name: GPU_METRICS.processMemory, labels: l, t, v: p.usedBytes });
-    if (p.smPercent !== undefined && Number.isFinite(p.smPercent)) out.push({ name: GPU_METRICS.processSmUtilization, labels: l, t, v: p.smPercent });
-    if (p.memoryPercent !== undefined && Number.isFinite(p.memoryPercent)) {
+    if (usable(GPU_METRICS.processSmUtilization, p.smPercent)) out.push({ name: GPU_METRICS.processSmUtilization, labels: l, t, v: p.smPercent });
+    if (usable(GPU_METRICS.processMemoryUtilization, p.memoryPercent)) {
       out.push({ name: GPU_METRICS.processMemoryUtilization, labels: l, t, v: p.memoryPercent });
     }
   }

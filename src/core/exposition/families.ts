@@ -25,7 +25,7 @@ import type { ExpositionFormat, ExpositionSample, ExpositionVisitor, MetricFamil
 import { parseFloatToken } from './numbers.js';
 import { Kind, OmFamily, OmRules } from './om-rules.js';
 import type { ResolvedOptions } from './options.js';
-import { expositionError } from './scan.js';
+import { boundedMessage, expositionError } from './scan.js';
 
 /** A family under construction; `family.help`/`unit` are set through the mutable view. */
 interface FamilyState {
@@ -270,7 +270,7 @@ export class FamilyBuilder implements ExpositionVisitor {
     if (report === undefined) return;
     const { line, column } = this.lineColumn(at);
     try {
-      report(`line ${line}, column ${column}: ${message}`);
+      report(`line ${line}, column ${column}: ${boundedMessage(message)}`);
     } catch (e) {
       throw new EchoPerfError('EP_ERR_ARGUMENT', `parseExposition options.onViolation threw: ${describeError(e)}`, { cause: e });
     }

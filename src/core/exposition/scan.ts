@@ -5,6 +5,7 @@
  * the input string: no regex, no per-char substrings.
  */
 import { EchoPerfError } from '../errors.js';
+import { truncateText } from '../preview.js';
 
 export const LF = 10;
 export const TAB = 9;
@@ -124,9 +125,39 @@ export function lineColumn(text: string, at: number): { line: number; column: nu
 /** The error every parse failure throws: `line 12, column 7: <message>`. */
 export function expositionError(text: string, at: number, message: string): EchoPerfError {
   const { line, column } = lineColumn(text, at);
-  return new EchoPerfError('EP_ERR_EXPOSITION_PARSE', `line ${line}, column ${column}: ${message}`, {
+  return new EchoPerfError('EP_ERR_EXPOSITION_PARSE', `line ${line}, column ${column}: ${boundedMessage(message)}`, {
     details: [{ line, column, offset: at }],
   });
+}
+
+/** Longest quoted name or value a message shows, and longest message. */
+const MAX_QUOTED = 100;
+const MAX_MESSAGE = 600;
+
+/**
+ * `message` with every quoted run (a metric or label name, a label value) cut
+ * to MAX_QUOTED characters, then the whole cut to MAX_MESSAGE: a name is as
+ * long as the page makes it, and an error repeats it.
+ */
+export function boundedMessage(message: string): string {
+  if (message.length <= MAX_QUOTED) return message;
+  // One pass with indexOf, no regex: a name of megabytes costs one scan, never a backtrack.
+  let out = '';
+  let i = 0;
+  while (i < message.length && out.length <= MAX_MESSAGE) {
+    const open = message.indexOf('"', i);
+    if (open === -1) {
+      out += message.slice(i);
+      break;
+    }
+    const close = message.indexOf('"', open + 1);
+    const end = close === -1 ? message.length : close;
+    out += message.slice(i, open + 1) + truncateText(message.slice(open + 1, end), MAX_QUOTED);
+    if (close === -1) break;
+    out += '"';
+    i = close + 1;
+  }
+  return out.length <= MAX_MESSAGE ? out : `${out.slice(0, MAX_MESSAGE)}…`;
 }
 
 /** Quotes a token for messages, cut to 40 characters. */
