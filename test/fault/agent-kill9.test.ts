@@ -5,7 +5,9 @@
  * /api/v1/push. After each kill `echo-perf query` reads the data dir; every
  * series is there, timestamps strictly increase, no sample twice, every gap
  * lies across a downtime (plus a flush interval and a few ticks), and
- * everything an earlier query saw is still there, unchanged.
+ * everything an earlier query saw is still there, unchanged. Just before each
+ * kill the live agent is queried over HTTP (its writer commits what it holds
+ * before answering): all it answered must survive the kill.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
