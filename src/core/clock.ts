@@ -19,12 +19,23 @@ export interface Clock {
    * behind are skipped, not bunched; `fn` gets how many were skipped.
    */
   every(ms: number, fn: (skipped: number) => void): Timer;
+  /**
+   * Milliseconds on a clock that only moves forward at the pace of real time
+   * (CLOCK_MONOTONIC), from an arbitrary origin: for ages and durations, which
+   * a wall clock stepped by NTP or by hand would make wrong. Without it,
+   * `now()` is used.
+   */
+  monotonic?(): number;
 }
 
 /** The wall clock. Timers are unref'ed so an embedding process can exit. */
 export class SystemClock implements Clock {
   now(): number {
     return Date.now();
+  }
+
+  monotonic(): number {
+    return performance.now();
   }
 
   after(ms: number, fn: () => void): Timer {
@@ -90,6 +101,11 @@ export class ManualClock implements Clock {
   }
 
   now(): number {
+    return this._now;
+  }
+
+  /** Hand-moved time only goes forward: it is its own monotonic clock. */
+  monotonic(): number {
     return this._now;
   }
 

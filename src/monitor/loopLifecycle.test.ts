@@ -103,3 +103,30 @@ test('health stays ok while ticks complete, and reports the last tick', async ()
   m.stopMonitoring();
   assert.equal(m.tickHealth().ok, false);
 });
+
+test('health measures the loop on the monotonic clock: a wall clock stepped an hour ahead or back is no stall', () => {
+  let wall = 1_700_000_000_000;
+  let mono = 0;
+  let fire: ((skipped: number) => void) | undefined;
+  const stepped: Clock = {
+    now: () => wall,
+    monotonic: () => mono,
+    after: (): Timer => ({ stop() {} }),
+    every: (_ms: number, fn: (skipped: number) => void): Timer => ((fire = fn), { stop() {} }),
+  };
+  const m = make(stepped);
+  m.startMonitoring();
+  fire!(0);
+  wall += 3_600_000; // NTP (or a person) steps the wall clock an hour ahead
+  mono += 500;
+  const ahead = m.tickHealth();
+  assert.equal(ahead.ok, true, String(ahead.reason));
+  assert.equal(ahead.lastTickAgeSeconds, 0.5);
+  wall -= 2 * 3_600_000;
+  mono += 500;
+  assert.equal(m.tickHealth().ok, true, 'and an hour back');
+  // A real stall still shows, measured on the monotonic clock.
+  mono += 11_000;
+  assert.match(String(m.tickHealth().reason), /no tick completed for 12\.0 s/);
+  m.stopMonitoring();
+});

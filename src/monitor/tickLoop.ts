@@ -34,7 +34,9 @@ export class TickLoop {
   private _skipped = 0;
   private _lastTickMs = 0;
   private _lastTickAt: number | undefined;
-  private _startedAt: number | undefined;
+  /** The same two moments on the monotonic clock: a loop's age must not jump with the wall clock. */
+  private _lastTickMono: number | undefined;
+  private _startedMono: number | undefined;
 
   constructor(private readonly _o: TickLoopOptions) {}
 
@@ -65,7 +67,7 @@ export class TickLoop {
   start(): void {
     if (this._timer !== undefined) return;
     this._generation++;
-    this._startedAt = this._o.clock.now();
+    this._startedMono = this._mono();
     this._schedule();
   }
 
@@ -102,9 +104,9 @@ export class TickLoop {
    * outage). A loop whose ticks stopped answers not ok, with the reason.
    */
   health(): TickHealth {
-    const now = this._o.clock.now();
+    const now = this._mono();
     const limitMs = Math.max(3 * this._o.intervalMs(), TICK_STALL_MIN_MS);
-    const since = this._lastTickAt ?? this._startedAt;
+    const since = this._lastTickMono ?? this._startedMono;
     const lastTickAgeSeconds = since === undefined ? undefined : (now - since) / 1000;
     const base = { monitoring: this.running, ticks: this._ticks, lastTickAt: this._lastTickAt, lastTickAgeSeconds };
     if (!this.running) return { ...base, ok: false, reason: 'monitoring is stopped' };
@@ -114,6 +116,10 @@ export class TickLoop {
       return { ...base, ok: false, reason: `no tick completed for ${((now - since) / 1000).toFixed(1)} s (limit ${limitMs / 1000} s)${why}` };
     }
     return { ...base, ok: true };
+  }
+
+  private _mono(): number {
+    return this._o.clock.monotonic?.() ?? this._o.clock.now();
   }
 
   private _schedule(): void {
@@ -134,12 +140,14 @@ export class TickLoop {
   private _start(at: number = this._o.clock.now()): Promise<void> {
     const generation = this._generation;
     const started = performance.now();
+    const startedMono = this._mono();
     const p: Promise<void> = this._o
       .tick(at, () => generation === this._generation)
       .then((completed) => {
         if (!completed) return;
         this._ticks++;
         this._lastTickAt = at;
+        this._lastTickMono = startedMono;
         this._lastTickMs = performance.now() - started;
       })
       .finally(() => {
