@@ -93,6 +93,8 @@ interface PendingTimer {
  */
 export class ManualClock implements Clock {
   private _now: number;
+  /** Wall-clock steps so far (stepWall): now() moves, timers and monotonic() do not, as NTP stepping a host's clock. */
+  private _wallOffset = 0;
   private _timers: PendingTimer[] = [];
   private _nextId = 1;
 
@@ -101,12 +103,17 @@ export class ManualClock implements Clock {
   }
 
   now(): number {
-    return this._now;
+    return this._now + this._wallOffset;
   }
 
   /** Hand-moved time only goes forward: it is its own monotonic clock. */
   monotonic(): number {
     return this._now;
+  }
+
+  /** Steps the wall clock by `ms` (either way) without moving timers or the monotonic clock. */
+  stepWall(ms: number): void {
+    this._wallOffset += ms;
   }
 
   after(ms: number, fn: () => void): Timer {

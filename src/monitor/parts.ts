@@ -101,11 +101,32 @@ export function wireParts(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Log
       evaluationIntervalMs: () => live.intervalMs(),
     }),
     push: new PushedComponents(c, () => live.intervalMs()),
-    loop: new TickLoop({ clock, intervalMs: () => live.intervalMs(), tick: (at, current) => live.tick(at, current), busy: () => runner.inFlight() }),
+    loop: new TickLoop({
+      clock,
+      intervalMs: () => live.intervalMs(),
+      tick: (at, current) => live.tick(at, current),
+      busy: () => runner.inFlight(),
+      onClockStep: (stepMs) => clockStepWarning(childLogger(logger, { stage: 'collect' }), stepMs),
+    }),
     evictAfterMs: Math.max(STALE_MS, ...specs.map((s) => 2 * s.intervalMs)),
     storage: storageFor(c, clock, childLogger(logger, { stage: 'store' }), options),
     remoteWrite: new RemoteWriters(c.remote_write, childLogger(logger, { stage: 'remote_write' })),
   };
+}
+
+/**
+ * Says what a stepped wall clock does to history. Samples carry wall-clock
+ * time and each series refuses one older than its newest (as Prometheus's
+ * TSDB does), so a clock set back keeps history silent until it passes the
+ * newest samples again; a clock set forward leaves a gap.
+ */
+function clockStepWarning(logger: Logger, stepMs: number): void {
+  const s = Math.round(Math.abs(stepMs) / 1000);
+  if (stepMs < 0)
+    logger.warn(
+      `the wall clock stepped back by ${s} s: each series refuses samples older than its newest (counted in echo_perf_series_out_of_order_samples_total), so history stays silent for about ${s} s`,
+    );
+  else logger.warn(`the wall clock stepped forward by ${s} s: history has a gap of that length`);
 }
 
 function storageFor(c: Readonly<EchoPerfConfig>, clock: Clock, logger: Logger, options: MonitorOptions): MonitorStorage | undefined {

@@ -11,6 +11,8 @@ import type { TickHealth } from './types.js';
 
 /** The shortest silence that counts as a stalled loop (see health). */
 const TICK_STALL_MIN_MS = 10_000;
+/** The smallest disagreement between the wall and monotonic clocks that counts as a step (see onClockStep). */
+const CLOCK_STEP_MIN_MS = 5_000;
 
 export interface TickLoopOptions {
   clock: Clock;
@@ -24,6 +26,12 @@ export interface TickLoopOptions {
   tick: (at: number, current: () => boolean) => Promise<boolean>;
   /** What is still running, named in a health reason. */
   busy: () => string[];
+  /**
+   * Called when the wall clock moved between two ticks by more (or less) than
+   * the monotonic clock did, by at least max(5 s, two intervals): NTP or a
+   * person stepped it. `stepMs` > 0 forward, < 0 back.
+   */
+  onClockStep?: (stepMs: number, at: number) => void;
 }
 
 export class TickLoop {
@@ -37,6 +45,7 @@ export class TickLoop {
   /** The same two moments on the monotonic clock: a loop's age must not jump with the wall clock. */
   private _lastTickMono: number | undefined;
   private _startedMono: number | undefined;
+  private _clockSteps = 0;
 
   constructor(private readonly _o: TickLoopOptions) {}
 
@@ -57,6 +66,11 @@ export class TickLoop {
   /** Wall milliseconds the last completed tick took. */
   get lastTickMs(): number {
     return this._lastTickMs;
+  }
+
+  /** Wall-clock steps seen between ticks (see TickLoopOptions.onClockStep). */
+  get clockSteps(): number {
+    return this._clockSteps;
   }
 
   /** Clock time of the last tick that completed; undefined before the first. */
@@ -118,6 +132,15 @@ export class TickLoop {
     return { ...base, ok: true };
   }
 
+  private _noticeClockStep(at: number, mono: number): void {
+    if (this._lastTickAt === undefined || this._lastTickMono === undefined || this._o.clock.monotonic === undefined) return;
+    // Tick times sit on the interval grid, so the two clocks may disagree by up to an interval without a step.
+    const stepMs = at - this._lastTickAt - (mono - this._lastTickMono);
+    if (Math.abs(stepMs) < Math.max(CLOCK_STEP_MIN_MS, 2 * this._o.intervalMs())) return;
+    this._clockSteps++;
+    this._o.onClockStep?.(stepMs, at);
+  }
+
   private _mono(): number {
     return this._o.clock.monotonic?.() ?? this._o.clock.now();
   }
@@ -145,6 +168,7 @@ export class TickLoop {
       .tick(at, () => generation === this._generation)
       .then((completed) => {
         if (!completed) return;
+        this._noticeClockStep(at, startedMono);
         this._ticks++;
         this._lastTickAt = at;
         this._lastTickMono = startedMono;

@@ -93,6 +93,10 @@ test('the wall clock jumps an hour forward, then back behind the history, then h
   const rejected = (await agent.metric('echo_perf_series_out_of_order_samples_total')) ?? 0;
   const err = agent.err();
   assert.equal(await agent.stop(), 0, err.slice(-3000));
+  // Each step is said once in the log, with what it does to history.
+  assert.match(err, /the wall clock stepped forward by 36\d\d s: history has a gap/);
+  assert.match(err, /the wall clock stepped back by 4[0-9]{3} s: each series refuses samples older than its newest/);
+  assert.equal(err.match(/the wall clock stepped/g)?.length, 3, err.slice(-3000));
 
   const pts = stored(dataDir);
   for (let i = 1; i < pts.length; i++) assert.ok(pts[i]![0] > pts[i - 1]![0], `stored timestamps not increasing at ${i}: ${pts[i - 1]![0]} then ${pts[i]![0]}`);
