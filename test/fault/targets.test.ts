@@ -138,7 +138,7 @@ test('down, slow, trickling, endless and garbage targets: each named, the health
     endless: /limit.*16777216/i,
     garbage: /pars|invalid|unexpected|expected/i,
     broken: /pars|invalid|unexpected|expected/i,
-    html: /content.type|text\/html|pars|invalid|expected/i,
+    html: /^the target answered Content-Type "text\/html", not a metrics page: .*(expected|invalid)/i,
   };
   for (const [name, why] of Object.entries(reasons)) {
     const s = status.targets[name]!;

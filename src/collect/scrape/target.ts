@@ -205,6 +205,9 @@ export class ScrapeTarget {
     const families = await parsePage(body, contentType || undefined, this.spec.limits, (message) => {
       this._status.violationsTotal++;
       this._status.lastViolation = message;
+    }).catch((e: unknown) => {
+      const prefix = notAMetricsPage(contentType);
+      throw prefix === '' ? e : new Error(`${prefix}${e instanceof ScrapeError ? e.message : describeError(e)}`);
     });
     const tl = this.targetLabels();
     const out: Sample[] = [];
@@ -247,4 +250,17 @@ function instanceOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** The media types a metrics page comes as (Prometheus's scrape protocols); anything else is named in a parse error. */
+const METRICS_MEDIA_TYPES = new Set(['', 'text/plain', 'application/openmetrics-text']);
+
+/**
+ * A prefix for a page that did not parse and was not sent as a metrics page,
+ * so a login page or a proxy's error page is named for what it is.
+ * @example notAMetricsPage('text/html; charset=utf-8') // 'the target answered Content-Type "text/html", not a metrics page: '
+ */
+function notAMetricsPage(contentType: string): string {
+  const media = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  return METRICS_MEDIA_TYPES.has(media) ? '' : `the target answered Content-Type ${JSON.stringify(media.slice(0, 100))}, not a metrics page: `;
 }
