@@ -4,6 +4,7 @@ import { MemoryLogger } from '../core/logger.js';
 import { AlertSeverity } from '../core/severity.js';
 import type { Finding } from '../analyze/finding.js';
 import type { PerformanceAlert } from './alert.js';
+import { alertName } from './alertName.js';
 import { AlertLog } from './log.js';
 import { checkAlertRecord } from './record.js';
 
@@ -149,4 +150,38 @@ test('a record read back is checked field by field, at the 4096-character and 64
   assert.ok(!('labels' in firing) && !('rule' in firing));
   const resolved = checkAlertRecord({ ...good, status: 'resolved', endsAt: 2000, rule: 'cpu-high', labels: { gpu: '0' } }, 'r') as PerformanceAlert;
   assert.deepEqual([resolved.status, resolved.endsAt, resolved.rule, resolved.labels], ['resolved', 2000, 'cpu-high', { gpu: '0' }]);
+});
+
+test('alertname: one CamelCase name per kind of condition, the unit dropped, any separator splitting words', () => {
+  const name = (kind: Finding['kind'], metric: string, op?: string) => alertName({ kind, metric, metadata: op === undefined ? {} : { op } });
+  assert.deepEqual(
+    [
+      name('threshold', 'token_throughput', 'min'),
+      name('component', 'cpu_usage', 'max'),
+      name('threshold', 'cpu_usage'),
+      name('trend', 'token_throughput'),
+      name('baseline', 'request_latency_ms'),
+      name('anomaly', 'kv_cache_usage_percent'),
+      name('forecast', 'gpu_memory_bytes'),
+      name('slo', 'ttft_seconds'),
+      name('staleness', 'x'),
+      name('target', 'up'),
+      name('engine', 'engine_stalled'),
+    ],
+    [
+      'LowTokenThroughput',
+      'HighCpuUsage',
+      'CpuUsage',
+      'TokenThroughputDegrading',
+      'RequestLatencyOffBaseline',
+      'KvCacheUsageAnomalous',
+      'GpuMemoryForecastBreach',
+      'TtftErrorBudgetBurn',
+      'ComponentStale',
+      'TargetDown',
+      'EngineStalled',
+    ],
+  );
+  assert.equal(name('engine', '_echo.dash--write failed'), 'EchoDashWriteFailed');
+  assert.equal(name('engine', '__'), 'Alert', 'a metric with no word still gets a name');
 });

@@ -266,3 +266,47 @@ test('restore is bounded: at most MAX_SILENCES kept, 20 problems told; a record 
   const noisy = new Silences(clock).restore(Array.from({ length: 25 }, (_, i) => [`bad-${i}`, {}] as [string, unknown]));
   assert.equal(noisy.problems.length, 20);
 });
+
+test('inhibition edges: resolved alerts neither mute nor are muted; every source is named; the engine comes from labels, metadata or component', () => {
+  const crit1 = alert({ fingerprint: 'c1', severity: AlertSeverity.CRITICAL, rule: 'r1' });
+  const crit2 = alert({ fingerprint: 'c2', severity: AlertSeverity.CRITICAL, rule: 'r2' });
+  const warn = alert({ fingerprint: 'w' });
+  assert.deepEqual(inhibitions([crit1, crit2, warn]).get('w'), ['c1', 'c2']);
+  assert.equal(inhibitions([{ ...crit1, status: 'resolved', endsAt: T0 }, warn]).size, 0, 'a resolved critical mutes nothing');
+  assert.equal(inhibitions([crit1, { ...warn, status: 'resolved', endsAt: T0 }]).size, 0, 'a resolved warning is not listed');
+
+  const stalledTgi = alert({ fingerprint: 'stalled', kind: 'engine', severity: AlertSeverity.CRITICAL, component: 'engines', metric: 'engine_stalled', metadata: { engine: 'tgi' } });
+  const tgiLatency = alert({ fingerprint: 'lat', component: 'tgi', metric: 'request_latency_ms' });
+  const enginesLatency = alert({ fingerprint: 'lat2', component: 'engines', metric: 'request_latency_ms' });
+  const inh = inhibitions([stalledTgi, tgiLatency, enginesLatency]);
+  assert.deepEqual(inh.get('lat'), ['stalled'], 'an engine named in metadata; a symptom without labels is the component');
+  assert.equal(inh.get('lat2'), undefined);
+
+  const down = alert({ fingerprint: 'down', kind: 'target', component: 'scrape:tgi', metric: 'up', labels: { engine: 'tgi' } });
+  const baseline = alert({ fingerprint: 'base', kind: 'baseline', metric: 'kv_cache_usage', labels: { engine: 'tgi' } });
+  const slowStall = alert({ fingerprint: 'stall2', kind: 'engine', component: 'tgi', metric: 'ttft_stalled', labels: { engine: 'tgi' } });
+  const inh2 = inhibitions([down, baseline, slowStall]);
+  assert.deepEqual(inh2.get('base'), ['down', 'stall2'], 'a baseline alert follows from the outage whatever its metric');
+  assert.equal(inh2.get('stall2'), undefined, 'an alert on the source side of the rule is not muted by it');
+});
+
+test('suppression edges: unmuted events go straight through, inhibited ones are held, restored ones are not told again; status and annotation of resolved alerts', () => {
+  const sup = new Suppressor(new Silences(new ManualClock(T0)));
+  const fresh = alert({ fingerprint: 'fresh' });
+  assert.deepEqual(sup.statusOf(fresh), { state: 'active', silencedBy: [], inhibitedBy: [] });
+  assert.deepEqual(sup.filter([fresh], [fresh], T0), [fresh]);
+  assert.deepEqual(sup.annotate(fresh).metadata, { op: 'max', suppressed: false, silencedBy: [], inhibitedBy: [] });
+
+  const crit = alert({ fingerprint: 'crit', id: 'crit', severity: AlertSeverity.CRITICAL, rule: 'r' });
+  const warn = alert({ fingerprint: 'warn', id: 'warn' });
+  assert.deepEqual(sup.filter([crit, warn], [crit, warn], T0).map((a) => a.id), ['crit']);
+  assert.deepEqual(sup.statusOf(warn), { state: 'suppressed', silencedBy: [], inhibitedBy: ['crit'] });
+  const warnResolved = { ...warn, status: 'resolved' as const, endsAt: T0 };
+  assert.deepEqual(sup.statusOf(warnResolved), { state: 'active', silencedBy: [], inhibitedBy: [] });
+  assert.equal(sup.annotate(warnResolved), warnResolved, 'a resolved alert is not annotated');
+
+  const restored = alert({ fingerprint: 'restored', id: 'restored' });
+  const after = new Suppressor(new Silences(new ManualClock(T0)));
+  assert.deepEqual(after.filter([], [restored], T0), [], 'restored after a restart: its handlers heard of it before');
+  assert.deepEqual(after.filter([{ ...restored, status: 'resolved', endsAt: T0 }], [], T0).map((a) => a.status), ['resolved']);
+});
