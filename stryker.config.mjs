@@ -51,7 +51,9 @@ const testFiles =
 export default {
   packageManager: 'npm',
   testRunner: 'tap',
-  plugins: ['@stryker-mutator/tap-runner'],
+  plugins: ['@stryker-mutator/tap-runner', './scripts/stryker-ignore-wording.mjs'],
+  // Error wording and log text are not decisions (see the plugin); everything else is mutated.
+  ignorers: ['error-wording'],
   tap: {
     testFiles,
     // Tests run from TypeScript source, as in scripts/run-tests.mjs.
