@@ -26,9 +26,10 @@ const runtimeCode = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:const|let|
 const mutable = (p) => !p.endsWith('.test.ts') && runtimeCode.test(readFileSync(p, 'utf8'));
 
 // `--mutate src/<stage>/...` on the command line narrows the run to one stage. The tap runner starts
-// one process per test file, so the initial run over all unit tests costs minutes; for one stage only
-// its own tests and the tests that import it directly can kill its mutants worth measuring, so only
-// those are given to the runner (MUTATE_ALL_TESTS=1 gives it every unit test).
+// one process per test file, and a surviving mutant reruns every file that reaches it, so the runner
+// gets only that stage's own tests and the tests that import it directly (MUTATE_ALL_TESTS=1: every
+// unit test; MUTATE_OWN_TESTS=1: only the stage's own tests, which keeps a run of store, whose code
+// every monitor test reaches, within minutes).
 function mutateArg() {
   const argv = process.argv;
   for (let i = 0; i < argv.length; i++) {
@@ -43,7 +44,9 @@ const testFiles =
     ? unitTests
     : unitTests.filter((t) =>
         requested.some(
-          (s) => t.startsWith(`src/${s}/`) || new RegExp(`from '(?:\\.\\./)+(?:src/)?${s}/`).test(readFileSync(t, 'utf8')),
+          (s) =>
+            t.startsWith(`src/${s}/`) ||
+            (process.env.MUTATE_OWN_TESTS !== '1' && new RegExp(`from '(?:\\.\\./)+(?:src/)?${s}/`).test(readFileSync(t, 'utf8'))),
         ),
       );
 
