@@ -5,6 +5,7 @@ import { AlertSeverity } from '../core/severity.js';
 import type { Finding } from '../analyze/finding.js';
 import type { PerformanceAlert } from './alert.js';
 import { alertName } from './alertName.js';
+import { alertLabels } from './labelSet.js';
 import { AlertLog } from './log.js';
 import { checkAlertRecord } from './record.js';
 
@@ -184,4 +185,19 @@ test('alertname: one CamelCase name per kind of condition, the unit dropped, any
   );
   assert.equal(name('engine', '_echo.dash--write failed'), 'EchoDashWriteFailed');
   assert.equal(name('engine', '__'), 'Alert', 'a metric with no word still gets a name');
+});
+
+test('the label set silences match: series labels first, the five alert labels on top, severity lower-case, non-strings dropped', () => {
+  const labels = alertLabels({
+    kind: 'threshold',
+    metric: 'cpu_usage',
+    metadata: { op: 'max' },
+    severity: AlertSeverity.CRITICAL,
+    component: 'host',
+    labels: { host: 'a', severity: 'info', kind: 'x', gpu: 7 as unknown as string },
+  });
+  assert.deepEqual({ ...labels }, { host: 'a', severity: 'critical', kind: 'threshold', alertname: 'HighCpuUsage', component: 'host', metric: 'cpu_usage' });
+  const log = new AlertLog(10, new MemoryLogger());
+  log.apply(1000, [{ ...hot(90), severity: AlertSeverity.CRITICAL }]);
+  assert.deepEqual(log.series(1000).map((s) => [s.name, s.labels['severity']]), [['ALERTS', 'critical']]);
 });
