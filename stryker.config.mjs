@@ -39,8 +39,13 @@ function mutateArg() {
   return '';
 }
 const requested = stages.filter((s) => mutateArg().includes(`src/${s}/`) || mutateArg() === `src/${s}`);
+// MUTATE_TEST_FILES=a.test.ts,b.test.ts: exactly these (a sample of a stage whose tests start disk
+// writers and peers, too slow to rerun for every mutant on two cores).
+const listed = (process.env.MUTATE_TEST_FILES ?? '').split(',').filter((f) => f !== '');
 const testFiles =
-  requested.length === 0 || process.env.MUTATE_ALL_TESTS === '1'
+  listed.length > 0
+    ? listed
+    : requested.length === 0 || process.env.MUTATE_ALL_TESTS === '1'
     ? unitTests
     : unitTests.filter((t) =>
         requested.some(
