@@ -90,3 +90,60 @@ test('resolution sentences of conditions that are not rules: a target, a stale c
   const resolved = lc.apply(65_000, []).map((a) => a.message);
   assert.deepEqual(resolved.sort(), ['Engine vllm is serving again after 1 min 5 s', 'Target vllm is up again after 1 min 5 s', 'dtesn reports again after 1 min 5 s']);
 });
+
+test('worst value follows the direction of the condition: higher for max, lower for min, farther from zero otherwise; a restored incident keeps its worst', () => {
+  const worstAfter = (op: string | undefined, values: number[]) => {
+    const life = new AlertLifecycle();
+    const metadata = op === undefined ? {} : { op };
+    values.forEach((v, i) => life.apply(i * 1000, [hot(v, { metadata })]));
+    return life.active()[0]!.metadata['worstValue'];
+  };
+  assert.equal(worstAfter('max', [90, 95, 92]), 95);
+  assert.equal(worstAfter('max', [90, 90]), 90);
+  assert.equal(worstAfter('min', [10, 5, 8]), 5);
+  assert.equal(worstAfter('min', [10, 12]), 10);
+  assert.equal(worstAfter(undefined, [3, -7, 5]), -7);
+  assert.equal(worstAfter(undefined, [-3, 2]), -3);
+
+  const before = new AlertLifecycle();
+  before.apply(0, [hot(97)]);
+  before.apply(1000, [hot(90)]);
+  const after = new AlertLifecycle();
+  after.restore(before.active()[0]!);
+  after.apply(2000, [hot(93)]);
+  assert.equal(after.active()[0]!.metadata['worstValue'], 97, 'the worst seen before the restart still counts');
+  const { worstValue: _w, ...noWorst } = before.active()[0]!.metadata;
+  const bare = new AlertLifecycle();
+  bare.restore({ ...before.active()[0]!, currentValue: 96, metadata: noWorst });
+  bare.apply(2000, [hot(93)]);
+  assert.equal(bare.active()[0]!.metadata['worstValue'], 96, 'without a saved worst, the last value is the worst so far');
+});
+
+test('one finding per key per evaluation; ids differ per incident; a pending update keeps its metadata merged; activeAt only with for', () => {
+  const life = new AlertLifecycle();
+  const events = life.apply(0, [hot(90), hot(99, { severity: 'critical' }), hot(91, { key: 'other' })]);
+  assert.deepEqual(events.map((e) => [e.fingerprint, e.severity, e.currentValue]), [[KEY, 'warning', 90], ['other', 'warning', 91]], 'the first finding of a key wins');
+  assert.notEqual(events[0]!.id, events[1]!.id);
+  assert.equal(events[0]!.metadata['activeAt'], undefined, 'no for: no separate active time');
+  const bare = life.apply(0, [hot(90, { key: 'bare', labels: undefined, rule: undefined })])[0]!;
+  assert.ok(!('labels' in bare) && !('rule' in bare));
+
+  const held = { forMs: 10_000 };
+  const pend = new AlertLifecycle();
+  pend.apply(0, [hot(90, { ...held, metadata: { op: 'max', a: 1 } })]);
+  pend.apply(5000, [hot(91, { ...held, metadata: { op: 'max', b: 2 } })]);
+  assert.deepEqual([pend.pending()[0]!.metadata['a'], pend.pending()[0]!.metadata['b'], pend.pending()[0]!.currentValue], [1, 2, 91]);
+  const [fired] = pend.apply(10_000, [hot(92, held)]);
+  assert.equal(fired!.metadata['activeAt'], 0);
+
+  const keep = new AlertLifecycle();
+  keep.apply(0, [hot(90, { keepFiringForMs: 10_000 })]);
+  assert.deepEqual(keep.apply(9999, []), []);
+  assert.deepEqual(keep.apply(10_000, []).map((e) => e.status), ['resolved'], 'kept for exactly keep_firing_for, not longer');
+  const late = new AlertLifecycle();
+  late.apply(60_000, [hot(90)]);
+  assert.match(late.apply(65_000, [])[0]!.message, / after 5 s$/, 'how long since it fired, not since the epoch');
+  const gone = new AlertLifecycle();
+  gone.apply(0, [hot(90)]);
+  assert.deepEqual(gone.apply(0, [], [{ key: 'not-firing', value: 1, message: 'x' }]).map((e) => e.status), ['resolved'], 'a recovery for another key changes nothing');
+});

@@ -3,7 +3,11 @@ import { test } from 'node:test';
 import { MemoryLogger } from '../core/logger.js';
 import { AlertSeverity } from '../core/severity.js';
 import type { Finding } from '../analyze/finding.js';
+import type { PerformanceAlert } from './alert.js';
+import { alertName } from './alertName.js';
+import { alertLabels } from './labelSet.js';
 import { AlertLog } from './log.js';
+import { checkAlertRecord } from './record.js';
 
 const hot = (value: number): Finding => ({
   key: 'threshold:cpu_usage:host',
@@ -83,4 +87,117 @@ test('restore takes back labels and rule, checked: bad labels are refused naming
     'records[2].labels: got []; expected an object of at most 64 label names to strings of at most 4096 characters',
     'records[3].rule: got 42; expected a rule name of at most 4096 characters',
   ]);
+});
+
+test('a record read back is checked field by field, at the 4096-character and 64-label limits, and copied', () => {
+  const good = {
+    id: 'i1',
+    fingerprint: 'f',
+    component: 'host',
+    metric: 'cpu_usage',
+    message: 'm',
+    currentValue: 90,
+    threshold: 85,
+    timestamp: 1000,
+    kind: 'threshold',
+    severity: 'warning',
+    status: 'firing',
+  };
+  const problem = (over: Record<string, unknown>) => {
+    const r = checkAlertRecord({ ...good, ...over }, 'r');
+    return typeof r === 'string' ? r.split(':')[0] : 'ok';
+  };
+  const long = 'x'.repeat(4097);
+  const labels64 = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`l${i}`, 'v']));
+  const cases: [Record<string, unknown>, string][] = [
+    [{ id: '' }, 'r.id'],
+    [{ message: long }, 'r.message'],
+    [{ message: long.slice(1) }, 'ok'],
+    [{ component: 5 }, 'r.component'],
+    [{ currentValue: '90' }, 'r.currentValue'],
+    [{ threshold: undefined }, 'r.threshold'],
+    [{ timestamp: Infinity }, 'r.timestamp'],
+    [{ kind: 5 }, 'r.kind'],
+    [{ kind: 'bogus' }, 'r.kind'],
+    [{ severity: 5 }, 'r.severity'],
+    [{ status: 'pending' }, 'r.status'],
+    [{ status: 'resolved' }, 'r.endsAt'],
+    [{ status: 'resolved', endsAt: 2000 }, 'ok'],
+    [{ endsAt: 2000 }, 'r.endsAt'],
+    [{ endsAt: null }, 'ok'],
+    [{ metadata: null }, 'ok'],
+    [{ metadata: 5 }, 'r.metadata'],
+    [{ metadata: [] }, 'r.metadata'],
+    [{ rule: '' }, 'r.rule'],
+    [{ rule: 5 }, 'r.rule'],
+    [{ rule: long }, 'r.rule'],
+    [{ rule: long.slice(1) }, 'ok'],
+    [{ labels: 5 }, 'r.labels'],
+    [{ labels: [] }, 'r.labels'],
+    [{ labels: labels64 }, 'ok'],
+    [{ labels: { ...labels64, l64: 'v' } }, 'r.labels'],
+    [{ labels: { gpu: long } }, 'r.labels.gpu'],
+    [{ labels: { gpu: long.slice(1) } }, 'ok'],
+  ];
+  for (const [over, expected] of cases) assert.equal(problem(over), expected, JSON.stringify(over).slice(0, 80));
+  assert.match(checkAlertRecord([good], 'r') as string, /^r: got \[\{"id":"i1".*; expected an alert record object$/);
+  assert.match(checkAlertRecord(null, 'r') as string, /^r: got null; expected an alert record object$/);
+
+  const metadata = { op: 'max' };
+  const firing = checkAlertRecord({ ...good, metadata, endsAt: null }, 'r') as PerformanceAlert;
+  assert.deepEqual(firing.metadata, metadata);
+  assert.notEqual(firing.metadata, metadata, 'a copy, not the value read');
+  assert.equal(firing.endsAt, undefined);
+  assert.ok(!('labels' in firing) && !('rule' in firing));
+  const resolved = checkAlertRecord({ ...good, status: 'resolved', endsAt: 2000, rule: 'cpu-high', labels: { gpu: '0' } }, 'r') as PerformanceAlert;
+  assert.deepEqual([resolved.status, resolved.endsAt, resolved.rule, resolved.labels], ['resolved', 2000, 'cpu-high', { gpu: '0' }]);
+});
+
+test('alertname: one CamelCase name per kind of condition, the unit dropped, any separator splitting words', () => {
+  const name = (kind: Finding['kind'], metric: string, op?: string) => alertName({ kind, metric, metadata: op === undefined ? {} : { op } });
+  assert.deepEqual(
+    [
+      name('threshold', 'token_throughput', 'min'),
+      name('component', 'cpu_usage', 'max'),
+      name('threshold', 'cpu_usage'),
+      name('trend', 'token_throughput'),
+      name('baseline', 'request_latency_ms'),
+      name('anomaly', 'kv_cache_usage_percent'),
+      name('forecast', 'gpu_memory_bytes'),
+      name('slo', 'ttft_seconds'),
+      name('staleness', 'x'),
+      name('target', 'up'),
+      name('engine', 'engine_stalled'),
+    ],
+    [
+      'LowTokenThroughput',
+      'HighCpuUsage',
+      'CpuUsage',
+      'TokenThroughputDegrading',
+      'RequestLatencyOffBaseline',
+      'KvCacheUsageAnomalous',
+      'GpuMemoryForecastBreach',
+      'TtftErrorBudgetBurn',
+      'ComponentStale',
+      'TargetDown',
+      'EngineStalled',
+    ],
+  );
+  assert.equal(name('engine', '_echo.dash--write failed'), 'EchoDashWriteFailed');
+  assert.equal(name('engine', '__'), 'Alert', 'a metric with no word still gets a name');
+});
+
+test('the label set silences match: series labels first, the five alert labels on top, severity lower-case, non-strings dropped', () => {
+  const labels = alertLabels({
+    kind: 'threshold',
+    metric: 'cpu_usage',
+    metadata: { op: 'max' },
+    severity: AlertSeverity.CRITICAL,
+    component: 'host',
+    labels: { host: 'a', severity: 'info', kind: 'x', gpu: 7 as unknown as string },
+  });
+  assert.deepEqual({ ...labels }, { host: 'a', severity: 'critical', kind: 'threshold', alertname: 'HighCpuUsage', component: 'host', metric: 'cpu_usage' });
+  const log = new AlertLog(10, new MemoryLogger());
+  log.apply(1000, [{ ...hot(90), severity: AlertSeverity.CRITICAL }]);
+  assert.deepEqual(log.series(1000).map((s) => [s.name, s.labels['severity']]), [['ALERTS', 'critical']]);
 });
