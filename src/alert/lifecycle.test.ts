@@ -125,7 +125,8 @@ test('one finding per key per evaluation; ids differ per incident; a pending upd
   assert.deepEqual(events.map((e) => [e.fingerprint, e.severity, e.currentValue]), [[KEY, 'warning', 90], ['other', 'warning', 91]], 'the first finding of a key wins');
   assert.notEqual(events[0]!.id, events[1]!.id);
   assert.equal(events[0]!.metadata['activeAt'], undefined, 'no for: no separate active time');
-  const bare = life.apply(0, [hot(90, { key: 'bare', labels: undefined, rule: undefined })])[0]!;
+  const { labels: _l, rule: _r, ...noLabels } = hot(90, { key: 'bare' });
+  const bare = life.apply(0, [noLabels])[0]!;
   assert.ok(!('labels' in bare) && !('rule' in bare));
 
   const held = { forMs: 10_000 };

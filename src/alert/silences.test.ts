@@ -244,7 +244,7 @@ test('restore is bounded: at most MAX_SILENCES kept, 20 problems told; a record 
   const clock = new ManualClock(T0);
   const src = new Silences(clock);
   const sil = src.add({ matchers: 'a=b', duration: 60, createdBy: 'x', comment: 'y' });
-  const [[key, saved]] = JSON.parse(JSON.stringify(src.save())) as [string, Record<string, unknown>][];
+  const [key, saved] = (JSON.parse(JSON.stringify(src.save())) as [string, Record<string, unknown>][])[0]!;
   assert.equal(key, sil.id);
   const uuid = (i: number) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
   const entry = (i: number, over: Record<string, unknown> = {}): [string, unknown] => [uuid(i), { ...saved, id: uuid(i), ...over }];
