@@ -6,9 +6,10 @@
  * default that a non-loopback bind needs a token. Later stages add routes to
  * `app` (e.g. `POST /api/v1/push/:component` with `preHandler: server.requireToken`).
  */
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fastify } from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { EchoPerfError } from '../core/errors.js';
 import { allowAll, bearerAuth, isAuthHandler, isLoopbackHost } from './auth.js';
 import type { PreHandler } from './auth.js';
@@ -91,6 +92,7 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
     routerOptions: { maxParamLength: o.maxUrlLength },
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
+    schemaController: { compilersFactory: lazySchemaCompilers },
   });
   app.server.maxConnections = o.maxConnections;
   limitConnectionsPerClient(app.server, o.maxConnectionsPerIp);
@@ -171,6 +173,28 @@ export function createServer(view: MonitorView, options: ServerOptions = {}): Ec
     close: () => (closing ??= app.close().then(() => undefined)),
   };
 }
+
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+type BuildCompiler = (...args: unknown[]) => unknown;
+
+/**
+ * fastify's own JSON-schema compilers, loaded the first time a route declares a schema.
+ * Left to itself, fastify builds them when the instance is made: ajv three times over (its
+ * validator, ajv-formats and fast-json-stringify each resolve their own copy) and
+ * fast-json-stringify, ~320 modules and 8 MiB of the agent's RSS (BENCHMARKS.md, "where the
+ * RSS goes"). No route of ours declares a schema (bodies are read by our own readers and
+ * zod); an embedding program's routes that do get the same compilers as before, from
+ * fastify's own dependencies (fastify/lib/schema-controller.js falls back to exactly these).
+ */
+const lazySchemaCompilers: CompilersFactory = (() => {
+  const fromFastify = createRequire(import.meta.resolve('fastify'));
+  let validator: BuildCompiler | undefined;
+  let serializer: BuildCompiler | undefined;
+  return {
+    buildValidator: ((...args: unknown[]) => (validator ??= (fromFastify('@fastify/ajv-compiler') as () => BuildCompiler)())(...args)) as NonNullable<CompilersFactory['buildValidator']>,
+    buildSerializer: ((...args: unknown[]) => (serializer ??= (fromFastify('@fastify/fast-json-stringify-compiler') as () => BuildCompiler)())(...args)) as NonNullable<CompilersFactory['buildSerializer']>,
+  };
+})();
 
 /** Host lines in the request; rawHeaders alternates names and values, at most Node's maxHeadersCount (2000) pairs. */
 function hostHeaderCount(raw: readonly string[]): number {
