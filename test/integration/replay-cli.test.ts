@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,20 @@ test('--out writes firing and resolved anomaly events for a config with an anoma
   assert.equal(ev[0]!['severity'], 'warning');
   assert.match(String(ev[0]!['message']), /^jumps anomalous: \d+ of the last 10 samples scored ≥ 0\.3 \(latest [\d.]+\)$/);
   assert.ok(ev.some((e) => e['status'] === 'resolved'));
+});
+
+test('a CSV file whose name is not a metric name is replayed under its underscore-escaped name', (t) => {
+  const dir = tempDir(t);
+  const input = join(dir, 'art-daily jumps"up.csv');
+  copyFileSync(join(NAB, FILES[2]!), input);
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ rules: [{ kind: 'anomaly', metric: 'art_daily_jumps_up', severity: 'warning', score: 0.3, window: 10, rate: 0.2 }] }));
+  const events = join(dir, 'events.jsonl');
+  const r = replay('--config', config, '--out', events, input);
+  assert.equal(r.status, 0, r.stderr);
+  const ev = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.ok(ev.length >= 2, `${ev.length} events`);
+  assert.ok(ev.every((e) => e['metric'] === 'art_daily_jumps_up'), JSON.stringify(ev.map((e) => e['metric'])));
 });
 
 test('JSONL samples with labels and epoch seconds', (t) => {

@@ -94,9 +94,18 @@ export async function* lines(path: string): AsyncGenerator<[line: string, no: nu
   if (rest !== '') yield [rest.endsWith('\r') ? rest.slice(0, -1) : rest, no + 1];
 }
 
-/** The metric a CSV file's rows are named: `--metric`, else the file name without its extension. */
+/**
+ * The metric a CSV file's rows are named: `--metric` (checked by the CLI), else the file name
+ * without its extension made a metric name: NAB's names have hyphens (`exchange-2_cpc_results`),
+ * and a file name may hold any byte but `/`. Prometheus's underscore escaping
+ * (docs/instrumenting/escaping_schemes.md, "Underscore Escaping"): every character outside
+ * [a-zA-Z0-9_:] becomes `_`, and a name must not start with a digit (a `_` goes before it);
+ * at most 200 characters, as `--metric`.
+ */
 export function csvMetricName(path: string, metric: string | undefined): string {
-  return metric ?? basename(path, extname(path));
+  if (metric !== undefined) return metric;
+  const name = basename(path, extname(path)).slice(0, 200).replace(/[^a-zA-Z0-9_:]/g, '_');
+  return /^[0-9]/.test(name) ? `_${name}`.slice(0, 200) : name || '_';
 }
 
 /** Rows of a CSV file whose header has `timestamp` and `value` columns (others are ignored); every row carries `labels`. */
