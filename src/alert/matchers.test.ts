@@ -97,6 +97,24 @@ test('parseMatchers syntax: trailing comma, what may follow a list, escapes, and
   assert.throws(() => parseMatchers('a="x\\'), refused('closing quote', 'position 3'));
 });
 
+test('a class that opens with ] holds it as a literal, as RE2 (Alertmanager) reads it', () => {
+  // RE2: "[]a]" is the class of "]" and "a"; V8 alone would read an empty class followed by "a]".
+  const [m] = parseMatchers(['gpu=~"[]a]"']);
+  assert.ok(matches(m!, 'a'));
+  assert.ok(matches(m!, ']'));
+  assert.ok(!matches(m!, 'a]'));
+  assert.ok(!matches(m!, 'b'));
+  const not = compileRegex('[^]a]x');
+  assert.ok(not.test('bx'));
+  assert.ok(!not.test(']x') && !not.test('ax'), 'the negated class excludes ] and a');
+  const both = compileRegex('[]][^]]+');
+  assert.ok(both.test(']abc') && !both.test(']]') && !both.test('a'));
+  assert.ok(compileRegex('[\\]a]').test(']'), 'an escaped ] is left as it was');
+  assert.ok(compileRegex('[a]]').test('a]'), 'a ] after the first character closes the class');
+  assert.ok(compileRegex('[]*+]{2}.*').test('*+x'), 'quantifier characters inside the class are literals');
+  assert.equal(m!.value, '[]a]', 'the matcher keeps its text as written');
+});
+
 test('regex checks: classes, escapes, groups, repeat counts and lazy marks are read as RE2 reads them', () => {
   for (const ok of [
     'a\\.b', // an escape that is not a back reference

@@ -224,6 +224,10 @@ export function compileRegex(src: string, field = 'regex'): RegExp {
   const groups: { risky: boolean }[] = [];
   let splits = 1;
   let lastAtom: 'group-risky' | 'group' | 'atom' | 'none' = 'none';
+  // Where a class opens with `]`: RE2 reads it as a literal (Go's regexp/syntax, parseClass: "']' is
+  // okay as first char in class"; `[]a]` is `]` or `a`), V8 as an
+  // empty class followed by `a]`. Escaped there, V8 matches what Alertmanager matches.
+  const literalBrackets: number[] = [];
   const markRisky = (): void => {
     for (const g of groups) g.risky = true;
   };
@@ -240,7 +244,7 @@ export function compileRegex(src: string, field = 'regex'): RegExp {
       // A class is one atom; quantifier characters inside it are literals.
       let j = i + 1;
       if (src[j] === '^') j++;
-      if (src[j] === ']') j++;
+      if (src[j] === ']') literalBrackets.push(j++);
       while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
       i = j;
       lastAtom = 'atom';
@@ -294,7 +298,9 @@ export function compileRegex(src: string, field = 'regex'): RegExp {
     lastAtom = 'none';
   }
   try {
-    return new RegExp(`^(?:${src})$`);
+    let js = src;
+    for (const at of literalBrackets.reverse()) js = `${js.slice(0, at)}\\${js.slice(at)}`;
+    return new RegExp(`^(?:${js})$`);
   } catch (e) {
     return refuse(`that compiles (${e instanceof Error ? e.message : String(e)})`);
   }
