@@ -42,13 +42,15 @@ test('bytes: a ring doubles only when full, up to its depth, and its old page go
   assert.deepEqual(s.range('h', undefined, 0, 99).map((p) => p.v), Array.from({ length: 17 }, (_, i) => i + 1));
 });
 
-test('bytes: a full ring at its depth stays where it is', () => {
+test('bytes: a full ring at its depth stays where it is, also when the history length is set to what it is', () => {
   // Rings of 2048 slots: two to a page (65536 / 24576 = 2.7).
   const s = new SeriesStore({ capacity: 2048, maxSeries: 100 });
-  for (let t = 1; t <= 2048; t++) s.append([sample('a', t, t), sample('b', t, t)]);
+  for (let t = 1; t <= 2048; t++) s.append([sample('a', t, t), sample('b', t, t)], { depth: 'history' });
   assert.equal(s.bytes, 64 * ID_BYTES + page(2048));
-  s.append([sample('a', 2049, 2049)]);
+  s.append([sample('a', 2049, 2049)], { depth: 'history' });
   assert.equal(s.bytes, 64 * ID_BYTES + page(2048), 'a and b still share their page');
+  s.setHistoryCapacity(2048);
+  assert.equal(s.bytes, 64 * ID_BYTES + page(2048), 'no ring moved');
   const a = s.range('a', undefined, 0, 9999);
   assert.deepEqual([a.length, a[0]!.v, a.at(-1)!.v], [2048, 2, 2049]);
   assert.equal(s.range('b', undefined, 0, 9999).length, 2048);
@@ -73,6 +75,15 @@ test('a ring spans at most 2^32 - 1 ms: a sample exactly that old stays, one ms 
   assert.deepEqual(s.range('x', undefined, 0, Infinity).map((p) => [p.t - T, p.v]), [[1, 2], [span, 3], [span + 1, 4]]);
   s.append([sample('x', T + span + 2, 5)]);
   assert.deepEqual(s.range('x', undefined, 0, Infinity).map((p) => [p.t - T, p.v]), [[span, 3], [span + 1, 4], [span + 2, 5]]);
+});
+
+test('times before 1970 (negative ms) are held as given, and span at most 2^32 - 1 ms too', () => {
+  const s = new SeriesStore({ capacity: 4, maxSeries: 10 });
+  s.append([sample('x', -5000, 1), sample('x', -4000, 2), sample('x', 1000, 3)]);
+  assert.deepEqual(s.range('x', undefined, -Infinity, Infinity).map((p) => [p.t, p.v]), [[-5000, 1], [-4000, 2], [1000, 3]]);
+  s.append([sample('y', -3_000_000_000, 1)]);
+  s.append([sample('y', 2_000_000_000, 2)]);
+  assert.deepEqual(s.range('y', undefined, -Infinity, Infinity).map((p) => [p.t, p.v]), [[2_000_000_000, 2]]);
 });
 
 test('a sample far beyond every held one leaves it alone in its ring, at its own time', () => {
@@ -143,6 +154,8 @@ test('an id not handed out yet holds nothing: no sample is written to it, no nam
   assert.equal(s.appendId(5, 1000, 1), -1);
   assert.equal(s.appendId(63, 1000, 1), -1);
   assert.equal(s.valueAt(5, 0), undefined);
+  assert.equal(s.appendId(1000, 1000, 1), -1, 'an id past every id handed out');
+  assert.equal(s.appendId(-1, 1000, 1), -1);
   assert.equal(s.outOfOrderSamples, 0, 'not an out-of-order sample either');
   assert.equal(s.samplesHeld, 1);
 });
