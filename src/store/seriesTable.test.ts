@@ -145,11 +145,17 @@ test('samples held count held series only, not retired ones', () => {
   assert.equal(s.samplesHeld, 1);
 });
 
-test('an id not handed out yet holds nothing: no sample is written to it, no name is known for it', () => {
+test('an id not held, retired or not handed out yet, holds nothing: no sample is written to it, no name is known for it', () => {
   const s = new SeriesStore({ capacity: 4, maxSeries: 100 });
   assert.equal(s.nameOf(0), undefined);
   assert.equal(s.labelsOf(0), undefined);
   assert.equal(s.metaOf(0), undefined);
+  // Retired first: its ring is gone.
+  s.append([sample('gone', 1, 1)]);
+  const gone = s.idOf('gone', {});
+  s.evictOlderThan(2);
+  assert.equal(s.appendId(gone, 3, 3), -1);
+  assert.equal(s.valueAt(gone, 0), undefined);
   s.append([sample('x', 1, 1)]);
   assert.equal(s.appendId(5, 1000, 1), -1);
   assert.equal(s.appendId(63, 1000, 1), -1);
