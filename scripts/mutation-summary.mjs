@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 const survivorsAt = args.indexOf('--survivors');
 const survivorsOf = survivorsAt >= 0 ? args[survivorsAt + 1] : undefined;
-const reportPath = args.find((a, i) => !a.startsWith('--') && i !== survivorsAt + 1) ?? 'reports/mutation/mutation.json';
+const reportPath = args.find((a, i) => !a.startsWith('--') && !(survivorsAt >= 0 && i === survivorsAt + 1)) ?? 'reports/mutation/mutation.json';
 const report = JSON.parse(readFileSync(reportPath, 'utf8'));
 
 const folders = new Map();
