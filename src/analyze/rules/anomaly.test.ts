@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { anomalyRuleSchema } from '../../config/rules/anomaly.js';
-import { createAnomalyEvaluator } from './anomaly.js';
+import { createAnomalyEvaluator, createAnomalyEvaluatorWith } from './anomaly.js';
 import type { Subject } from './evaluator.js';
 
 const subject: Subject = { metric: 'ttft_ms_p95', labels: { engine: 'vllm' }, display: 'ttft_ms_p95{engine="vllm"}', unit: 'ms' };
@@ -61,5 +61,50 @@ describe('anomaly rule', () => {
     const levels = vals.map((v, i) => ev.update(i, v));
     assert.ok(levels.includes(1), 'fires at info');
     assert.ok(levels.every((l) => l === 0 || l === 1));
+  });
+
+  it("a score exactly at the rule's score counts: score 1 fires on the samples the detector is certain of", () => {
+    // A jump of 500x: the detector's likelihood rounds to exactly 1 at the step (checked: max score 1).
+    const certain = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'x', score: 1, window: 1, rate: 1, severity: 'critical' });
+    const ev = createAnomalyEvaluator(certain, subject);
+    const levels = series(1600, (i, r) => (i < 1500 ? 200 : 100_000) + 20 * r).map((v, i) => ev.update(i * 1000, v));
+    assert.equal(levels.indexOf(3), 1500, 'fires at the step, where the score is 1');
+  });
+
+  it('says the share of the window as its value and its score, count, window and threshold as detail', () => {
+    const small = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'x', score: 0.5, window: 4, rate: 0.25, severity: 'warning' });
+    const ev = createAnomalyEvaluator(small, { metric: 'x', labels: {}, display: 'x', unit: '' });
+    const vals = series(1510, (i, r) => (i < 1500 ? 200 : 100_000) + 20 * r);
+    let i = 0;
+    for (; i <= 1500; i++) ev.update(i * 1000, vals[i]!);
+    const x = ev.explain();
+    const detail = x.detail as { score: number; anomalous: number; window: number; threshold: number };
+    assert.equal(detail.window, 4);
+    assert.equal(detail.threshold, 0.5);
+    assert.ok(detail.anomalous >= 1 && detail.score >= 0.5, JSON.stringify(detail));
+    assert.equal(x.value, detail.anomalous / 4, 'the share of the window that is anomalous');
+    assert.equal(x.reference, 0.25);
+    assert.match(x.message, /^x anomalous: \d of the last 4 samples scored ≥ 0\.5 \(latest \d+(\.\d+)?\)$/, 'no unit: the number alone');
+  });
+
+  it('writes a unit that brings its own space after the number as it is', () => {
+    const tokens = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'tps', score: 0.5, window: 4, rate: 0.25 });
+    const ev = createAnomalyEvaluator(tokens, { metric: 'tps', labels: {}, display: 'tps', unit: ' tokens/s' });
+    assert.match(ev.explain().message, /^tps back to normal \(0 of 4\)$/, 'before any sample');
+    ev.update(0, 512);
+    const quiet = ev.explain();
+    assert.equal(quiet.value, 0);
+    assert.equal(quiet.message, 'tps back to normal (0 of 4)');
+    const vals = series(1501, (i, r) => (i < 1500 ? 512 : 100_000) + 20 * r);
+    for (let i = 1; i <= 1500; i++) ev.update(i * 1000, vals[i]!);
+    assert.match(ev.explain().message, /\(latest \d+(\.\d+)?(e\d+)? tokens\/s\)$/);
+  });
+
+  it('other detector settings: a short warm-up scores (and fires) where the default one is still learning', () => {
+    const quick = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'x', score: 0.5, window: 1, rate: 1 });
+    const vals = series(200, (i, r) => (i < 150 ? 200 : 100_000) + 20 * r);
+    const levels = (ev: ReturnType<typeof createAnomalyEvaluator>) => vals.map((v, i) => ev.update(i * 1000, v));
+    assert.ok(levels(createAnomalyEvaluatorWith({ warmup: 20 })(quick, subject)).slice(150).some((l) => l > 0), 'warm-up 20: the step at 150 fires');
+    assert.ok(levels(createAnomalyEvaluator(quick, subject)).every((l) => l === 0), 'default warm-up (300 samples): nothing scores yet');
   });
 });

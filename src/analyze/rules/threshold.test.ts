@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { thresholdRuleSchema } from '../../config/rules/threshold.js';
-import { createThresholdEvaluator } from './threshold.js';
+import { createThresholdEvaluator, levelsOf } from './threshold.js';
 
 const subject = { metric: 'cpu_usage', labels: {}, display: 'cpu_usage', unit: '%' };
 const make = (spec: Record<string, unknown>) => createThresholdEvaluator(thresholdRuleSchema.parse({ kind: 'threshold', metric: 'cpu_usage', ...spec }), subject);
@@ -56,4 +56,33 @@ test('increase: a counter compared by its rise over the window, resets counted a
   assert.deepEqual(run(ev, v), [0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0]);
   assert.equal(ev.explain().message, 'cpu_usage increase over 10 s back to 0 % (≤ 0 %)');
   assert.match(JSON.stringify(thresholdRuleSchema.safeParse({ kind: 'threshold', metric: 'x', above: 0, increase: 0 }).error?.issues), /"path":\["increase"\]/);
+});
+
+test('the lowest level named holds while between clear and the line, info included; at exactly the level it is held, not crossed', () => {
+  const ev = make({ above: { info: 70, critical: 95 }, clear: 60 });
+  assert.deepEqual(run(ev, [96, 80, 65, 70, 59]), [3, 1, 1, 1, 0]);
+  const at = make({ above: 85, clear: 80 });
+  assert.deepEqual(run(at, [90, 85]), [2, 2]);
+  assert.equal(at.explain().message, 'cpu_usage 85 %, went above 85 % and not yet back to ≤ 80 % (warning)', 'exactly at the level: held by hysteresis, not above it');
+  assert.deepEqual(at.explain().detail, { clear: 80 });
+  assert.equal(at.explain().reference, 85);
+  at.update(2000, 79);
+  assert.deepEqual(at.explain(), { value: 79, reference: 80, message: 'cpu_usage back to 79 % (≤ 80 %)', detail: { clear: 80 } });
+});
+
+test('below: hysteresis, the held sentence and the levels mirror above', () => {
+  const ev = make({ below: { warning: 50, critical: 20 }, clear: 60 });
+  assert.deepEqual(run(ev, [40, 55, 59.9, 10, 30, 50, 60, 61]), [2, 2, 2, 3, 2, 2, 0, 0]);
+  ev.update(10_000, 10);
+  assert.deepEqual(ev.explain(), { value: 10, reference: 20, message: 'cpu_usage 10 % below 20 % (critical)', detail: { clear: 60 } });
+  ev.update(11_000, 55);
+  assert.deepEqual(ev.explain(), { value: 55, reference: 50, message: 'cpu_usage 55 %, went below 50 % and not yet back to ≥ 60 % (warning)', detail: { clear: 60 } });
+  ev.update(12_000, 60);
+  assert.equal(ev.explain().message, 'cpu_usage back to 60 % (≥ 60 %)');
+});
+
+test('levelsOf: a number is the warning level, an object its named levels, none at all no level', () => {
+  assert.deepEqual(levelsOf(undefined), [NaN, NaN, NaN, NaN]);
+  assert.deepEqual(levelsOf(85), [NaN, NaN, 85, NaN]);
+  assert.deepEqual(levelsOf({ info: 1, critical: 3 }), [NaN, 1, NaN, 3]);
 });
