@@ -61,6 +61,7 @@ test('increase: a counter compared by its rise over the window, resets counted a
 test('the lowest level named holds while between clear and the line, info included; at exactly the level it is held, not crossed', () => {
   const ev = make({ above: { info: 70, critical: 95 }, clear: 60 });
   assert.deepEqual(run(ev, [96, 80, 65, 70, 59]), [3, 1, 1, 1, 0]);
+  assert.deepEqual(run(make({ above: { info: 70 } }), [80, 70]), [1, 0], 'info alone fires from quiet');
   const at = make({ above: 85, clear: 80 });
   assert.deepEqual(run(at, [90, 85]), [2, 2]);
   assert.equal(at.explain().message, 'cpu_usage 85 %, went above 85 % and not yet back to ≤ 80 % (warning)', 'exactly at the level: held by hysteresis, not above it');
@@ -77,7 +78,9 @@ test('below: hysteresis, the held sentence and the levels mirror above', () => {
   assert.deepEqual(ev.explain(), { value: 10, reference: 20, message: 'cpu_usage 10 % below 20 % (critical)', detail: { clear: 60 } });
   ev.update(11_000, 55);
   assert.deepEqual(ev.explain(), { value: 55, reference: 50, message: 'cpu_usage 55 %, went below 50 % and not yet back to ≥ 60 % (warning)', detail: { clear: 60 } });
-  ev.update(12_000, 60);
+  ev.update(12_000, 50);
+  assert.equal(ev.explain().message, 'cpu_usage 50 %, went below 50 % and not yet back to ≥ 60 % (warning)', 'exactly at the level: held, not below it');
+  ev.update(13_000, 60);
   assert.equal(ev.explain().message, 'cpu_usage back to 60 % (≥ 60 %)');
 });
 
