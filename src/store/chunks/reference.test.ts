@@ -166,9 +166,17 @@ function mixed(seed: number): Float64Array {
   return f;
 }
 
-test('the encoder writes what the reference encoder of format.ts writes, for mixed series', () => {
-  for (let seed = 1; seed <= 300; seed++) {
-    const f = mixed(seed);
+/** A gauge at 2^10..2^39 with noise up to 2^13, now and then 2..128 times wider: the XOR code carries some of its values. */
+function noisy(seed: number): Float64Array {
+  const rng = new Prng(seed);
+  const base = 2 ** (10 + Math.floor(rng.next() * 30));
+  const noise = 2 ** Math.floor(rng.next() * 14);
+  return Float64Array.from({ length: MAX_CHUNK_SAMPLES }, () => base + Math.floor((rng.next() - 0.5) * noise) * (rng.next() < 0.3 ? 2 ** Math.floor(rng.next() * 8) : 1));
+}
+
+test('the encoder writes what the reference encoder of format.ts writes, for mixed series and noisy gauges', () => {
+  const series = [...Array.from({ length: 300 }, (_, i) => mixed(i + 1)), ...Array.from({ length: 1300 }, (_, i) => noisy(i))];
+  for (const [seed, f] of series.entries()) {
     const expected = referenceChunk(f);
     const enc = new ChunkEncoder();
     f.forEach((v, i) => assert.equal(enc.append(i, v), true));
