@@ -176,11 +176,11 @@ function noisy(seed: number): Float64Array {
 
 test('the encoder writes what the reference encoder of format.ts writes, for mixed series and noisy gauges', () => {
   const series = [...Array.from({ length: 300 }, (_, i) => mixed(i + 1)), ...Array.from({ length: 1300 }, (_, i) => noisy(i))];
-  for (const [seed, f] of series.entries()) {
+  for (const [at, f] of series.entries()) {
     const expected = referenceChunk(f);
     const enc = new ChunkEncoder();
     f.forEach((v, i) => assert.equal(enc.append(i, v), true));
-    assert.deepEqual(enc.bytes(), expected, `seed ${seed}`);
-    assert.deepEqual(new Uint8Array(decodeChunk(expected).columns[0]!.buffer), new Uint8Array(f.buffer), `seed ${seed}`);
+    assert.deepEqual(enc.bytes(), expected, `series ${at}`);
+    assert.deepEqual(new Uint8Array(decodeChunk(expected).columns[0]!.buffer), new Uint8Array(f.buffer), `series ${at}`);
   }
 });
