@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EchoPerfError } from '../../core/errors.js';
 import { BitReader, BitWriter, bitLength } from './bits.js';
-import { ChunkEncoder, MAX_CHUNK_SAMPLES, decodeChunk } from './index.js';
+import { CHUNK_FORMAT_VERSION, ChunkEncoder, MAX_CHUNK_SAMPLES, decodeChunk } from './index.js';
 
 // The bit stream under the codes, and the edges of the encoder's and decoder's
 // bookkeeping that a round trip does not show.
@@ -83,7 +83,7 @@ test('timestamps decoded from damaged residuals must increase and stay below 2^5
   // Header, first timestamp 1000 (width 10), value +0 repeated (0); then a residual of -2 (10 1 1) against the reference 0.
   const bits = (s: string): Uint8Array => {
     const out = new Uint8Array(3 + Math.ceil(s.length / 8));
-    out.set([2, 1, 2]);
+    out.set([CHUNK_FORMAT_VERSION, 1, 2]);
     for (let i = 0; i < s.length; i++) if (s[i] === '1') out[3 + (i >>> 3)]! |= 0x80 >>> (i & 7);
     return out;
   };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EchoPerfError } from '../../core/errors.js';
-import { ChunkEncoder, decodeChunk } from './index.js';
+import { CHUNK_FORMAT_VERSION, ChunkEncoder, decodeChunk } from './index.js';
 
 // The bits of each code, laid out as format.ts says: expected chunks are spelled
 // out field by field, so a test fails when the encoder picks another code than
@@ -22,7 +22,7 @@ function chunk(columns: number, count: number, ...fields: string[]): Uint8Array 
   const s = fields.join('').replace(/\s+/g, '');
   assert.match(s, /^[01]*$/);
   const out = new Uint8Array(3 + Math.ceil(s.length / 8));
-  out.set([2, columns, count]);
+  out.set([CHUNK_FORMAT_VERSION, columns, count]);
   for (let i = 0; i < s.length; i++) if (s[i] === '1') out[3 + (i >>> 3)]! |= 0x80 >>> (i & 7);
   return out;
 }

@@ -104,6 +104,7 @@ function adaptRice(c: ColumnState, zz: number): void {
     c.riceN = STATS_WINDOW / 2;
   }
   const x = Math.ceil(c.riceA / c.riceN);
-  c.k = Math.min(52 - 4, bitLength(x - 1));
+  // A run of exact predictions halves A to 0, where the least k is 0 (format 2 took bitLength(-1), 32, there).
+  c.k = Math.min(52 - 4, bitLength(Math.max(0, x - 1)));
 }
 

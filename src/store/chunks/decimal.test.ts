@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Prng } from '../../simulate/prng.js';
-import { ChunkEncoder, MAX_CHUNK_SAMPLES, decodeChunk } from './index.js';
+import { CHUNK_FORMAT_VERSION, ChunkEncoder, MAX_CHUNK_SAMPLES, decodeChunk } from './index.js';
 
 // The decimal code's state, which neither side writes: the delta predictor and
 // the Rice parameter. format.ts defines them; `decimalCodes` below follows that
@@ -18,7 +18,7 @@ function bin(x: number, n: number): string {
 
 function chunk(count: number, fields: string): Uint8Array {
   const out = new Uint8Array(3 + Math.ceil(fields.length / 8));
-  out.set([2, 1, count]);
+  out.set([CHUNK_FORMAT_VERSION, 1, count]);
   for (let i = 0; i < fields.length; i++) if (fields[i] === '1') out[3 + (i >>> 3)]! |= 0x80 >>> (i & 7);
   return out;
 }
@@ -199,4 +199,13 @@ test('numerators of ±2^49 have a decimal form, one more has none', () => {
   over.append(0, 2 ** 49 + 2);
   const stream = Array.from(over.bytes().subarray(3), (x) => x.toString(2).padStart(8, '0')).join('');
   assert.equal(stream.slice(6, 10), '1110', 'a new XOR window, not a scale change (1111)');
+});
+
+test('a counter that never deviates from its rate keeps costing 3 bits a value', () => {
+  // Exact predictions add 0 to A, so each halving brings it down, to 0 in the end: the least k with N * 2^k >= 0 is 0,
+  // and each value is 10 and a zero (format 2 made k 32 there, and such a counter then cost an XOR a value).
+  const ns = Array.from({ length: MAX_CHUNK_SAMPLES }, (_, i) => 3 + 15 * i);
+  const codes = decimalCodes(ns);
+  assert.deepEqual(codes.slice(-60), Array.from({ length: 60 }, () => '10' + '0'));
+  assertDecimalCodes(ns, 'exact counter');
 });

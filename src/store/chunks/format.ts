@@ -40,8 +40,12 @@
  */
 import { EchoPerfError } from '../../core/errors.js';
 
-/** 2: timestamps against a reference interval, Rice-coded decimal residuals (1 had delta-of-delta and width-coded deltas). */
-export const FORMAT_VERSION = 2;
+/**
+ * 3: the Rice parameter is 0 once A is halved to 0 (2 made it 32 there: a counter that never deviated from its
+ * rate then cost an XOR a value). 2: timestamps against a reference interval, Rice-coded decimal residuals (1 had
+ * delta-of-delta and width-coded deltas).
+ */
+export const FORMAT_VERSION = 3;
 export const MAX_CHUNK_SAMPLES = 120;
 /** Columns per sample: 1 for raw series, 5 for rollups (min, max, sum, count, last), up to 16 (a histogram's buckets sharing timestamps). */
 export const MAX_CHUNK_COLUMNS = 16;

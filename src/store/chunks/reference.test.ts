@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Prng } from '../../simulate/prng.js';
-import { ChunkEncoder, MAX_CHUNK_SAMPLES, decodeChunk } from './index.js';
+import { CHUNK_FORMAT_VERSION, ChunkEncoder, MAX_CHUNK_SAMPLES, decodeChunk } from './index.js';
 
 // A second encoder of one column's values, written from format.ts's text, with
 // strings of bits and BigInt where the real one counts bits in uint32 halves:
@@ -134,7 +134,7 @@ function referenceChunk(values: Float64Array): Uint8Array {
   let s = '';
   values.forEach((v, i) => (s += (i === 0 ? '000000' : i === 1 ? '1000' : '0') + col.code(v)));
   const out = new Uint8Array(3 + Math.ceil(s.length / 8));
-  out.set([2, 1, values.length]);
+  out.set([CHUNK_FORMAT_VERSION, 1, values.length]);
   for (let i = 0; i < s.length; i++) if (s[i] === '1') out[3 + (i >>> 3)]! |= 0x80 >>> (i & 7);
   return out;
 }
