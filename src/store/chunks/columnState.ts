@@ -35,6 +35,8 @@ export class ColumnState {
   k = 0;
   riceA = 1;
   riceN = 1;
+  /** k once A is halved to 0: 0, or 32 in a format-2 chunk being decoded (format.ts, riceKAtZero). */
+  riceKAtZero = 0;
   /** Running sums of |delta| and |delta - previous delta|: the smaller picks the predictor. */
   sumD = 0;
   sumDD = 0;
@@ -104,6 +106,7 @@ function adaptRice(c: ColumnState, zz: number): void {
     c.riceN = STATS_WINDOW / 2;
   }
   const x = Math.ceil(c.riceA / c.riceN);
-  c.k = Math.min(52 - 4, bitLength(x - 1));
+  // A run of exact predictions halves A to 0, where the least k is 0 (format 2 took bitLength(-1), 32, there).
+  c.k = Math.min(52 - 4, x === 0 ? c.riceKAtZero : bitLength(x - 1));
 }
 

@@ -30,8 +30,9 @@ test('every truncation of a chunk throws EP_ERR_STORE_CORRUPT', () => {
 test('a bad header or trailing bytes name what was wrong', () => {
   const bytes = sample();
   const cases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
-    ['version', (b) => (b[0] = 9, b), /format version 9; expected 2/],
-    ['the first version', (b) => (b[0] = 1, b), /format version 1; expected 2/],
+    ['version', (b) => (b[0] = 9, b), /format version 9; expected 2\.\.3/],
+    ['the next version', (b) => (b[0] = 4, b), /format version 4; expected 2\.\.3/],
+    ['the first version', (b) => (b[0] = 1, b), /format version 1; expected 2\.\.3/],
     ['no columns', (b) => (b[1] = 0, b), /column count 0; expected 1\.\.16/],
     ['too many columns', (b) => (b[1] = 200, b), /column count 200/],
     ['too many samples', (b) => (b[2] = 121, b), /sample count 121; expected at most 120/],

@@ -6,7 +6,7 @@
  */
 import { EchoPerfError } from '../../core/errors.js';
 import { BitReader } from './bits.js';
-import { FORMAT_VERSION, HEADER_BYTES, MAX_CHUNK_COLUMNS, MAX_CHUNK_SAMPLES, corrupt } from './format.js';
+import { FORMAT_VERSION, HEADER_BYTES, MAX_CHUNK_COLUMNS, MAX_CHUNK_SAMPLES, OLDEST_READABLE_VERSION, corrupt, riceKAtZero } from './format.js';
 import { nextReference, readFirstTimestamp, readResidual } from './timestamps.js';
 import { ColumnState } from './columnState.js';
 import { decodeValue } from './values.js';
@@ -31,7 +31,7 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
   const version = bytes[0]!;
   const cols = bytes[1]!;
   const count = bytes[2]!;
-  if (version !== FORMAT_VERSION) throw corrupt(`format version ${version}; expected ${FORMAT_VERSION}`);
+  if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) throw corrupt(`format version ${version}; expected ${OLDEST_READABLE_VERSION}..${FORMAT_VERSION}`);
   if (cols < 1 || cols > MAX_CHUNK_COLUMNS) throw corrupt(`column count ${cols}; expected 1..${MAX_CHUNK_COLUMNS}`);
   if (count > MAX_CHUNK_SAMPLES) throw corrupt(`sample count ${count}; expected at most ${MAX_CHUNK_SAMPLES}`);
 
@@ -43,7 +43,9 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
     const c = new Float64Array(count);
     columns.push(c);
     bits.push(new Uint32Array(c.buffer));
-    state.push(new ColumnState());
+    const st = new ColumnState();
+    st.riceKAtZero = riceKAtZero(version);
+    state.push(st);
   }
 
   const r = new BitReader(bytes, HEADER_BYTES * 8);

@@ -40,8 +40,22 @@
  */
 import { EchoPerfError } from '../../core/errors.js';
 
-/** 2: timestamps against a reference interval, Rice-coded decimal residuals (1 had delta-of-delta and width-coded deltas). */
-export const FORMAT_VERSION = 2;
+/**
+ * 3: the Rice parameter is 0 once A is halved to 0 (2 made it 32 there: a counter that never deviated from its
+ * rate then cost an XOR a value). 2: timestamps against a reference interval, Rice-coded decimal residuals (1 had
+ * delta-of-delta and width-coded deltas).
+ */
+export const FORMAT_VERSION = 3;
+/**
+ * The oldest version still read: 2 differs from 3 only in that one Rice parameter, which the decoder
+ * takes as 2 took it, so history written before 3 stays readable (and a chunk resumed after an
+ * upgrade is rewritten as 3 with the same samples).
+ */
+export const OLDEST_READABLE_VERSION = 2;
+/** The Rice parameter once A is 0, by version: what 2 computed there (bitLength(-1)), and the least k (0) since. */
+export function riceKAtZero(version: number): number {
+  return version === 2 ? 32 : 0;
+}
 export const MAX_CHUNK_SAMPLES = 120;
 /** Columns per sample: 1 for raw series, 5 for rollups (min, max, sum, count, last), up to 16 (a histogram's buckets sharing timestamps). */
 export const MAX_CHUNK_COLUMNS = 16;
