@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expandHierarchy } from './hierarchy.js';
+import { parseComponentPayload } from './payload.js';
 
 test('only a DTESN object is expanded; anything else is returned as it is, with no problems and no mismatches', () => {
   for (const [component, result] of [
@@ -56,4 +57,11 @@ test('a valid hierarchy beside a refused tree yields no numbers: one problem is 
   assert.deepEqual(e.result, {});
   const badHierarchy = expandHierarchy('dtesn', { membrane_hierarchy: [1, -1], m: 1 });
   assert.deepEqual(badHierarchy.result, { m: 1 });
+});
+
+test('a membrane_level the body sends is kept as sent, even null, so that it is checked like any metric and not replaced by the derived one', () => {
+  const e = expandHierarchy('dtesn', { membrane_hierarchy: [1, 1, 2], membrane_level: null });
+  assert.equal((e.result as Record<string, unknown>)['membrane_level'], null);
+  const r = parseComponentPayload('dtesn', '{"membrane_hierarchy": [1, 1, 2], "membrane_level": null}', 'application/json', 0, { maxSamples: 10 });
+  assert.deepEqual(!r.ok && r.errors, [{ field: 'membrane_level', value: null, expected: 'a finite number' }]);
 });
