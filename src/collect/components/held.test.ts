@@ -92,3 +92,10 @@ test('a pushed collector offers the fresh held values, within the age it reads a
   maxAge = 999;
   assert.deepEqual(await c.collect(2000, new AbortController().signal), []);
 });
+
+test('lastDataAt rises with each newer sample', () => {
+  const h = new HeldValues();
+  h.update([{ name: 'a', labels: { component: 'c' }, t: 1000, v: 1 }]);
+  h.update([{ name: 'b', labels: { component: 'c' }, t: 3000, v: 1 }]);
+  assert.equal(h.lastDataAt, 3000);
+});

@@ -76,3 +76,8 @@ test('malformed text is scanned without blaming the wrong field: stray closers, 
   assert.equal(checkJsonBounds(`{"a":[1]}${deep}`, d)?.field, '(body)', 'past the closed body no field is named');
   assert.equal(checkJsonBounds('1,2,3,4,5,6', d), undefined, 'commas outside any object count values only');
 });
+
+test('a member keeps its name past arrays closed inside it', () => {
+  const d = { maxDepth: 5, maxObjectMembers: 100, maxValues: 100 };
+  assert.equal(checkJsonBounds('{"a":[[],{},[[[[[]]]]]]}', d)?.field, 'a');
+});

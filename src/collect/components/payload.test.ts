@@ -291,7 +291,7 @@ test('Prometheus text characters of sample lines are budgeted inclusively, leadi
   const line = (n: number) => `m{a="${'v'.repeat(n - 9)}"} 1`;
   assert.equal(line(MAX_SERIES_CHARS).length, MAX_SERIES_CHARS);
   assert.ok(pushText(`# TYPE m gauge\n  ${line(MAX_SERIES_CHARS)}\n`).ok);
-  assert.deepEqual(errorsOf(pushText(`# TYPE m gauge\n  ${line(MAX_SERIES_CHARS + 1)}\n`)).map((e) => e.value), [`${MAX_SERIES_CHARS + 1} characters of sample lines`]);
+  assert.deepEqual(errorsOf(pushText(`# TYPE m gauge\n  ${line(MAX_SERIES_CHARS + 1)}\n`)).map((e) => [e.field, e.value]), [['(body)', `${MAX_SERIES_CHARS + 1} characters of sample lines`]]);
   const half = MAX_SERIES_CHARS / 2;
   assert.ok(pushText(`${line(half)}\n${line(half)}\n`).ok);
   assert.equal(pushText(`${line(half)}\n${line(half + 1)}\n`).ok, false);
@@ -313,5 +313,7 @@ test('Prometheus text values, labels and the component label: non-finite values 
   const plain = pushText('m{a="b"} 1\n');
   assert.ok(plain.ok);
   assert.deepEqual(Object.keys(plain.samples[0]!.labels), ['a', 'component'], 'no exported_component without a clash');
-  assert.match(errorsOf(pushText('m{a="b" 1\n'))[0]!.expected, /^Prometheus text: /);
+  const unparsable = errorsOf(pushText('m{a="b" 1\n'));
+  assert.deepEqual(unparsable.map((e) => [e.field, e.value]), [['(body)', 'm{a="b" 1\n']]);
+  assert.match(unparsable[0]!.expected, /^Prometheus text: /);
 });
