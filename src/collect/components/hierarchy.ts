@@ -55,7 +55,8 @@ export function expandHierarchy(component: string, result: unknown): Expanded {
   if (perLevel !== undefined && out.problems.length === 0) {
     const c = a000081Compliance(perLevel);
     rest['a000081_compliance'] = c.compliance;
-    rest['membrane_level'] ??= c.levels;
+    // Derived only when the body has none: one it sends (even null) is kept and checked like any metric.
+    if (!Object.hasOwn(rest, 'membrane_level')) rest['membrane_level'] = c.levels;
     rest['membrane_count'] = perLevel.reduce((a, b) => a + b, 0);
     out.mismatches = c.mismatches;
   }
