@@ -104,6 +104,7 @@ test('a flat window fits R² 1 (no variance to explain); equal timestamps give n
   [50, 50, 50].forEach((v, i) => assert.equal(flat.update(i * 1000, v), 0));
   assert.deepEqual(flat.explain().detail, { r2: 1, slopePerSecond: 0, start: 50, samples: 3 });
   assert.equal(flat.explain().value, 0);
+  assert.equal(flat.explain().message, 'token_throughput steady again (change +0 % over 2 s)');
   const same = make({ window: 3 });
   [100, 50, 10].forEach((v) => assert.equal(same.update(5000, v), 0));
   const x = same.explain();
@@ -138,6 +139,7 @@ test('window_seconds: full once N seconds have passed since the first sample and
   const two = make({ window_seconds: 60 });
   assert.equal(two.update(t0, 100), 0);
   assert.equal(two.update(t0 + 60_000, 50), 0, 'two samples are no fit');
+  assert.equal(two.explain().detail!['samples'], 0, 'not even attempted');
 });
 
 test('window_seconds: a gap longer than the window empties it, and the fit starts again', () => {
@@ -171,4 +173,13 @@ test(`window_seconds: at most 100,000 samples are kept; past that the oldest lea
   assert.equal(x.detail!['samples'], 100_000);
   // The ring's oldest is sample 51: the fit starts at 1000 − 0.051, falls 99.999 over 999.99 s.
   assert.ok(Math.abs(x.value - -99.999 / 999.949) < 1e-9, `relative change ${x.value}`);
+});
+
+test('window_seconds: growing the ring drops no sample', () => {
+  // 10 samples/s for 10 s: 101 samples, all inside the 10 s window; the ring doubles at 64.
+  const ev = make({ window_seconds: 10, min_r2: 0.9, threshold: 0.05 });
+  for (let k = 0; k <= 100; k++) ev.update(k * 100, 1000 - k);
+  const x = ev.explain();
+  assert.equal(x.detail!['samples'], 101);
+  assert.equal(x.message, 'token_throughput fell 10 % over 10 s (fit R² 1)');
 });
