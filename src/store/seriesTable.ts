@@ -31,7 +31,6 @@ export interface SeriesMeta {
 
 /** How deep a series' ring is: `window` for the rate window, `history` for views over `max_metrics_history` ticks. */
 export type SeriesDepth = 'window' | 'history';
-export const DEPTHS: readonly SeriesDepth[] = ['window', 'history'];
 
 /** Offsets are Uint32: a ring spans at most this many ms (49.7 days); older samples leave it. */
 const MAX_SPAN_MS = 0xffff_ffff;
