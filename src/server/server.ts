@@ -181,8 +181,8 @@ type BuildCompiler = (...args: unknown[]) => unknown;
  * fastify's own JSON-schema compilers, loaded the first time a route declares a schema.
  * Left to itself, fastify builds them when the instance is made: ajv three times over (its
  * validator, ajv-formats and fast-json-stringify each resolve their own copy) and
- * fast-json-stringify, ~320 modules and 8 MiB of the agent's RSS (BENCHMARKS.md, "where the
- * RSS goes"). No route of ours declares a schema (bodies are read by our own readers and
+ * fast-json-stringify, ~290 modules: 8 MiB of RSS for a bare instance, 3 MiB of the agent's
+ * (BENCHMARKS.md, "where the RSS goes"). No route of ours declares a schema (bodies are read by our own readers and
  * zod); an embedding program's routes that do get the same compilers as before, from
  * fastify's own dependencies (fastify/lib/schema-controller.js falls back to exactly these).
  */
