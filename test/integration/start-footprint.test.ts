@@ -3,19 +3,35 @@
  * (demo, simulator, replay, report, query, export) stays on disk. Each module
  * loaded is source, bytecode and start-up garbage the long-running process
  * keeps (BENCHMARKS.md, "where the RSS goes"). The built CLI runs for real,
- * with a module loader hook that writes down every URL it loads.
+ * with a module loader hook that writes down every URL it loads. The CLI is a
+ * bundle (scripts/build-cli.mjs): which of our source files a loaded chunk
+ * holds is read from its source map.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { tempDir } from '../helpers/tempTree.js';
 
 const BUILT = 'dist/cli/main.js';
-/** Modules of other commands that a running agent has no use for. */
-const NOT_FOR_START = /\/dist\/(cli\/(demo|demoSession|replay|report|query|exportCmd|silence|rules|notify|configCmd|simulateComponent)|simulate\/engine\/(index|cli|simulator|server))\.js$/;
+/** Source files of other commands that a running agent has no use for. */
+const NOT_FOR_START = /(^|\/)src\/(cli\/(demo|demoSession|replay|report|query|exportCmd|silence|rules|notify|configCmd|simulateComponent)|simulate\/engine\/(index|cli|simulator|server))\.ts$/;
+
+/** Our source files (src/...) that the loaded files of dist/ were built from. */
+function sourcesOf(urls: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const u of urls) {
+    if (!u.startsWith('file:') || !u.includes('/dist/')) continue;
+    const map = fileURLToPath(u) + '.map';
+    assert.ok(existsSync(map), `${map} is missing: the build writes a source map beside each file`);
+    const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
+    out.push(...sources.filter((s) => !s.includes('node_modules/')).map((s) => s.replace(/^(\.\.\/)+/, '')));
+  }
+  return out;
+}
 
 test('start loads none of the other commands\' modules', async (t) => {
   assert.ok(existsSync(BUILT), `${BUILT} is missing: run npm run build`);
@@ -49,11 +65,16 @@ test('start loads none of the other commands\' modules', async (t) => {
   clearTimeout(killer);
   assert.equal(code, 0, `start exited ${code}: ${err}`);
   const urls = readFileSync(list, 'utf8').split('\n').filter((u) => u !== '');
+  const sources = sourcesOf(urls);
   // The hook saw the agent's own modules: an empty list would pass the check below for nothing.
-  assert.ok(urls.some((u) => u.endsWith('/dist/cli/start.js')), `start.js not among ${urls.length} loaded modules`);
-  assert.ok(urls.some((u) => u.endsWith('/dist/monitor/integrated.js')));
-  const extra = urls.filter((u) => NOT_FOR_START.test(u));
+  assert.ok(sources.includes('src/cli/start.ts'), `start.ts not among the ${sources.length} sources of ${urls.length} loaded modules`);
+  assert.ok(sources.includes('src/monitor/integrated.ts'));
+  assert.ok(sources.includes('src/store/disk/writer.worker.ts'), 'the writer thread runs the bundle beside the CLI');
+  const extra = sources.filter((u) => NOT_FOR_START.test(u));
   assert.deepEqual(extra, [], 'modules of other commands loaded by start');
+  // The CLI a start runs is the bundle: none of tsc's one-file-per-module output in dist/ is loaded.
+  const unbundled = urls.filter((u) => u.includes('/dist/') && !/\/dist\/cli\/[\w.-]+\.js$/.test(u));
+  assert.deepEqual(unbundled, []);
 });
 
 test('npm start runs node with the flags of the CLI\'s shebang (the V8 settings the RSS and CPU figures were measured with)', () => {

@@ -6,7 +6,7 @@
  * time-outs; any other status is a refusal for good
  * (prometheus.io/docs/specs/remote_write_spec/#retries-backoff).
  */
-import { readFileSync } from 'node:fs';
+import { agentName } from '../../core/packageVersion.js';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { EchoPerfError } from '../../core/errors.js';
@@ -76,16 +76,7 @@ function send(url: string, body: Uint8Array, headers: Record<string, string>, si
   });
 }
 
-let agentName: string | undefined;
-/** `echo-perf/<version>`, from the package's package.json three levels up (src/ and dist/ alike). */
+/** `echo-perf/<version>` (core/packageVersion). */
 export function remoteWriteUserAgent(): string {
-  if (agentName === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-      agentName = `echo-perf/${typeof pkg.version === 'string' ? pkg.version : 'unknown'}`;
-    } catch {
-      agentName = 'echo-perf/unknown';
-    }
-  }
-  return agentName;
+  return agentName();
 }

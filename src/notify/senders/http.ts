@@ -9,7 +9,7 @@
  * machine against ~2,240/s for http.request over the same kept-alive socket
  * (bench/notify.bench.ts), and the drain has a target of 1,000/s.
  */
-import { readFileSync } from 'node:fs';
+import { agentName } from '../../core/packageVersion.js';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import type * as Https from 'node:https';
 import { createRequire } from 'node:module';
@@ -180,21 +180,7 @@ function describeNetworkError(e: unknown): string {
   return e.message;
 }
 
-let version: string | undefined;
-/**
- * `echo-perf/<version>`, the version read from the package's package.json at
- * run time (src/notify/senders and dist/notify/senders both sit three levels
- * below it), as `echo-perf --version` reads it.
- */
+/** `echo-perf/<version>`, as `echo-perf --version` reads it (core/packageVersion). */
 export function userAgent(): string {
-  if (version === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-      version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
-    } catch {
-      // An embedder's bundle may lack package.json; the header is informative only.
-      version = 'unknown';
-    }
-  }
-  return `echo-perf/${version}`;
+  return agentName();
 }
