@@ -8,8 +8,8 @@
  * - a record keeps keys named `constructor` and `prototype` (valid label names)
  *   and refuses a bad key without checking its value;
  * - a failed `fatal` check, like a wrong type, stops the checks after it and the
- *   enclosing objects' cross-field checks: an integer check on 2.5 is one issue,
- *   not three;
+ *   enclosing objects' cross-field checks: 2.5 where an integer of 3..10 goes is
+ *   "an integer", not that and "a number >= 3";
  * - numbers are finite (JSON's 1e400 is Infinity, which valibot's number() takes).
  * Each keeps the valibot `type` it stands for, so JSON Schema conversion reads it as one.
  */
