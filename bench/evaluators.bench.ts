@@ -6,6 +6,7 @@
  * and threshold + baseline + forecast on every series.
  * Run: node --import tsx bench/evaluators.bench.ts
  */
+import { parse } from 'valibot';
 import { baselineRuleSchema } from '../src/config/rules/baseline.js';
 import { forecastRuleSchema } from '../src/config/rules/forecast.js';
 import { createBaselineEvaluator } from '../src/analyze/rules/baseline.js';
@@ -37,9 +38,9 @@ for (let i = 0; i < VALUES.length; i++) {
   VALUES[i] = 780 * (1 + 0.08 * (u - 0.5)) * (u > 0.99 ? 3 : 1);
 }
 
-const baselineSpec = baselineRuleSchema.parse({ kind: 'baseline', metric: 'ttft_ms_p95' });
-const linearSpec = forecastRuleSchema.parse({ kind: 'forecast', metric: 'ttft_ms_p95', above: 5000, horizon: 600, method: 'linear' });
-const holtSpec = forecastRuleSchema.parse({ kind: 'forecast', metric: 'ttft_ms_p95', above: 5000, horizon: 600, method: 'holt' });
+const baselineSpec = parse(baselineRuleSchema, { kind: 'baseline', metric: 'ttft_ms_p95' });
+const linearSpec = parse(forecastRuleSchema, { kind: 'forecast', metric: 'ttft_ms_p95', above: 5000, horizon: 600, method: 'linear' });
+const holtSpec = parse(forecastRuleSchema, { kind: 'forecast', metric: 'ttft_ms_p95', above: 5000, horizon: 600, method: 'holt' });
 
 type Make = () => SeriesEvaluator[];
 const sets: Record<string, Make> = {

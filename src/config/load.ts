@@ -6,13 +6,17 @@
  * error messages end up in terminals, logs and CI output.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { toJsonSchema } from '@valibot/to-json-schema';
+import * as v from 'valibot';
 import { EchoPerfError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/net.js';
 import { jsonPreview, previewValue, truncateText } from '../core/preview.js';
 import { isSecretName, redactUrl } from '../core/redact.js';
 import { closest } from './closest.js';
 import { configSchema, type EchoPerfConfig } from './schema.js';
+import { describeExpected, type UnknownKeysIssue } from './schemaParts.js';
+
+type Issue = v.BaseIssue<unknown> & Partial<Pick<UnknownKeysIssue, 'keys'>>;
 
 export interface ConfigIssue {
   /** Dotted path of the field, e.g. `alert_thresholds.cpu_usage`. */
@@ -25,20 +29,20 @@ export interface ConfigIssue {
 
 /** Validates a config object; throws EchoPerfError(EP_ERR_CONFIG_INVALID) listing every issue. */
 export function parseConfig(input: unknown, source = 'config'): Readonly<EchoPerfConfig> {
-  const r = configSchema.safeParse(input ?? {});
+  const r = v.safeParse(configSchema, input ?? {});
   if (r.success) {
-    checkCombinations(r.data, source);
-    return Object.freeze(r.data);
+    checkCombinations(r.output, source);
+    return Object.freeze(r.output);
   }
   const issues: ConfigIssue[] = [];
   let omitted = 0;
-  for (const i of r.error.issues) {
+  for (const i of r.issues as readonly Issue[]) {
     // Counted before they are described: a file with 100k unknown keys would otherwise be a message of megabytes.
     const room = MAX_LISTED_ISSUES - issues.length;
-    const n = i.code === 'unrecognized_keys' ? i.keys.length : 1;
+    const n = i.keys !== undefined ? i.keys.length : 1;
     if (room < n) omitted += n - Math.max(room, 0);
     if (room <= 0) continue;
-    issues.push(...describeIssue(i.code === 'unrecognized_keys' ? { ...i, keys: i.keys.slice(0, room) } : i, input).map(redactIssue));
+    issues.push(...describeIssue(i.keys !== undefined ? { ...i, keys: i.keys.slice(0, room) } : i, input).map(redactIssue));
   }
   const more = omitted > 0 ? `\n  ... and ${omitted} more issue${omitted === 1 ? '' : 's'}` : '';
   throw new EchoPerfError('EP_ERR_CONFIG_INVALID', `${source} is invalid:\n` + issues.map(formatIssue).join('\n') + more, {
@@ -72,7 +76,22 @@ export function loadConfigFile(path: string): Readonly<EchoPerfConfig> {
 
 /** JSON Schema (draft 2020-12) of the config file, for editors and `echo-perf config schema`. */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' });
+  return toJsonSchema(configSchema, {
+    target: 'draft-2020-12',
+    typeMode: 'input',
+    // Checks across fields and of values JSON Schema has no word for (finite, a compiling regex) stay the agent's.
+    ignoreActions: ['check', 'raw_check', 'finite'],
+    overrideSchema: ({ jsonSchema }) => {
+      if (Array.isArray(jsonSchema.required) && jsonSchema.required.length === 0) delete jsonSchema.required;
+      if (typeof jsonSchema.const === 'string') jsonSchema.type = 'string';
+      return undefined;
+    },
+    // The address syntax itself, not only the format name (validators need not check formats).
+    overrideAction: ({ valibotAction, jsonSchema }) => {
+      if (valibotAction.type === 'email') jsonSchema.pattern = (valibotAction as unknown as { requirement: RegExp }).requirement.source;
+      return undefined;
+    },
+  }) as Record<string, unknown>;
 }
 
 export function formatIssue(i: ConfigIssue): string {
@@ -173,12 +192,12 @@ function checkCombinations(c: EchoPerfConfig, source: string): void {
   }
 }
 
-function describeIssue(i: z.core.$ZodIssue, root: unknown): ConfigIssue[] {
-  const base = i.path.map(String);
+function describeIssue(i: Issue, root: unknown): ConfigIssue[] {
+  const base = (i.path ?? []).map((p) => String(p.key));
   // Keys of records (labels, headers) and unknown keys are input: shown bounded like any value.
   const shownBase = base.map((k) => truncateText(k));
-  if (i.code === 'unrecognized_keys') {
-    const valid = validKeysAt(base);
+  if (i.keys !== undefined) {
+    const valid = validKeysAt(base, root);
     return i.keys.map((k) => {
       const near = closest(k, valid);
       const value = valueAt(root, [...base, k]);
@@ -190,43 +209,44 @@ function describeIssue(i: z.core.$ZodIssue, root: unknown): ConfigIssue[] {
       };
     });
   }
-  return [{ path: shownBase.join('.'), value: valueAt(root, base), expected: expectedText(i) }];
+  return [{ path: shownBase.join('.'), value: valueAt(root, base), expected: describeExpected(i) }];
 }
 
-function expectedText(i: z.core.$ZodIssue): string {
-  switch (i.code) {
-    case 'invalid_type':
-      return i.expected === 'int' ? 'an integer' : `${/^[aeiou]/.test(i.expected) ? 'an' : 'a'} ${i.expected}`;
-    case 'too_small':
-      return `${i.origin === 'number' ? 'a number' : 'a value'} ${i.inclusive ? '>=' : '>'} ${String(i.minimum)}`;
-    case 'too_big':
-      return `${i.origin === 'number' ? 'a number' : 'a value'} ${i.inclusive ? '<=' : '<'} ${String(i.maximum)}`;
-    case 'invalid_value':
-      return `one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_key':
-      return `a valid key: ${i.issues.map((x) => x.message).join('; ')}`;
-    case 'not_multiple_of':
-      return `a multiple of ${String(i.divisor)}`;
-    default:
-      return i.message;
+/** A schema node as walked here: valibot's schemas, by the fields each kind has. */
+interface Node {
+  type: string;
+  wrapped?: Node;
+  item?: Node;
+  entries?: Record<string, Node>;
+  options?: Node[];
+  key?: unknown;
+  value?: Node;
+}
+
+/** The object schema a value at that place is checked against, if any: a variant's by the value's discriminator. */
+function objectAt(s: Node | undefined, value: unknown): Node | undefined {
+  while (s?.type === 'optional') s = s.wrapped;
+  if (s === undefined) return undefined;
+  if (s.type === 'variant' && typeof s.key === 'string') {
+    const d = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[s.key] : undefined;
+    return s.options?.find((o) => (o.entries?.[s.key as string] as { literal?: unknown } | undefined)?.literal === d);
   }
+  if (s.type === 'union') return s.options?.find((o) => o.type === 'strict_object');
+  return s;
 }
 
-function validKeysAt(path: string[]): string[] {
-  let s: z.ZodType = configSchema;
+/** The keys valid in the object at `path`. */
+function validKeysAt(path: readonly string[], root: unknown): string[] {
+  let s: Node | undefined = configSchema as unknown as Node;
+  let value = root;
   for (const p of path) {
-    s = unwrap(s);
-    if (s instanceof z.ZodArray) s = unwrap(s.element as z.ZodType);
-    if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[p] ?? s;
+    s = objectAt(s, value);
+    if (s === undefined) return [];
+    s = s.type === 'array' ? s.item : s.type === 'record' ? s.value : s.entries?.[p];
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
   }
-  s = unwrap(s);
-  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
-}
-
-function unwrap(s: z.ZodType): z.ZodType {
-  let cur = s;
-  while (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional) cur = cur.unwrap() as z.ZodType;
-  return cur;
+  s = objectAt(s, value);
+  return s?.type === 'strict_object' && s.entries !== undefined ? Object.keys(s.entries) : [];
 }
 
 function valueAt(root: unknown, path: string[]): unknown {

@@ -8,28 +8,34 @@
  * retries with backoff, how long a notification may wait in the outbox).
  * Durations are seconds, as everywhere in the config.
  */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { email, httpUrl as httpUrlCheck, int, record, refine, strictObject, variant } from './schemaParts.js';
 import { labelName, labelRegex, positiveSeconds, seconds, severity } from './rules/common.js';
 
-export const notifierName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/, 'a name of 1-64 letters, digits, _ . - starting with a letter');
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(4096);
+export const notifierName = v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/, 'a name of 1-64 letters, digits, _ . - starting with a letter'));
+const httpUrl = v.pipe(v.string(), httpUrlCheck('an http:// or https:// URL'), v.maxLength(4096));
 /** An HTTP header name (RFC 9110 token) and a value without line breaks. */
-const headers = z
-  .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'an HTTP header name'), z.string().max(8192).regex(/^[^\r\n\0]*$/, 'a header value without line breaks'))
-  .refine((h) => Object.keys(h).length <= 64, { message: 'at most 64 headers' });
+const headers = v.pipe(
+  record(
+    v.pipe(v.string(), v.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'an HTTP header name')),
+    v.pipe(v.string(), v.maxLength(8192), v.regex(/^[^\r\n\0]*$/, 'a header value without line breaks')),
+  ),
+  v.maxEntries(64, 'at most 64 headers'),
+);
 
-const emailAddress = z.email({ error: 'an email address such as oncall@example.org' }).max(320);
+const emailAddress = v.pipe(v.string(), email('an email address such as oncall@example.org'), v.maxLength(320));
 
-const retry = z
-  .strictObject({
+const retry = v.optional(
+  strictObject({
     /** seconds before the first retry; each next one waits twice as long (full jitter), up to max_backoff */
-    initial_backoff: positiveSeconds.default(1),
+    initial_backoff: v.optional(positiveSeconds, 1),
     /** seconds between retries at most: a receiver back from an outage hears within this */
-    max_backoff: positiveSeconds.default(60),
+    max_backoff: v.optional(positiveSeconds, 60),
     /** seconds a notification may wait for delivery; older ones are dropped and counted failed (1 day) */
-    max_age: positiveSeconds.default(86_400),
-  })
-  .default({ initial_backoff: 1, max_backoff: 60, max_age: 86_400 });
+    max_age: v.optional(positiveSeconds, 86_400),
+  }),
+  { initial_backoff: 1, max_backoff: 60, max_age: 86_400 },
+);
 
 interface Defaults {
   group_wait: number;
@@ -44,136 +50,139 @@ const AM_DEFAULTS: Defaults = { group_wait: 30, group_interval: 300, repeat_inte
 function remote(d: Defaults) {
   return {
     /** unique among notifiers; default the type (a second notifier of a type must be named) */
-    name: notifierName.optional(),
-    enabled: z.boolean().default(true),
+    name: v.optional(notifierName),
+    enabled: v.optional(v.boolean(), true),
     /** the least severity sent */
-    min_severity: severity.default(d.min_severity),
+    min_severity: v.optional(severity, d.min_severity),
     /** label → exact value the alert must have (labels: alertname, severity, component, metric, kind, and the series' own) */
-    match: z.record(labelName, z.string().max(1024)).optional(),
+    match: v.optional(record(labelName, v.pipe(v.string(), v.maxLength(1024)))),
     /** label → regex the whole value must match */
-    match_re: z.record(labelName, labelRegex).optional(),
+    match_re: v.optional(record(labelName, labelRegex)),
     /** labels whose values form one group (one notification); [] puts every alert in one group */
-    group_by: z.array(labelName).max(16).default(d.group_by),
+    group_by: v.optional(v.pipe(v.array(labelName), v.maxLength(16)), d.group_by),
     /** seconds before the first notification of a new group (a flap shorter than this is never sent) */
-    group_wait: seconds.default(d.group_wait),
+    group_wait: v.optional(seconds, d.group_wait),
     /** seconds between notifications of a group that changed */
-    group_interval: seconds.default(d.group_interval),
+    group_interval: v.optional(seconds, d.group_interval),
     /** seconds after which an unchanged firing group is sent again; 0 = never */
-    repeat_interval: seconds.default(d.repeat_interval),
+    repeat_interval: v.optional(seconds, d.repeat_interval),
     /** send a notification when a group's alerts resolve */
-    send_resolved: z.boolean().default(true),
+    send_resolved: v.optional(v.boolean(), true),
     /** seconds one delivery attempt may take */
-    timeout: positiveSeconds.max(300).default(10),
+    timeout: v.optional(v.pipe(positiveSeconds, v.maxValue(300)), 10),
     retry,
     /** notifications waiting at most; past it the oldest are dropped and counted failed */
-    max_queue: z.number().int().min(1).max(1_000_000).default(10_000),
+    max_queue: v.optional(v.pipe(int, v.minValue(1), v.maxValue(1_000_000)), 10_000),
   };
 }
 
-const webhook = z.strictObject({
-  type: z.literal('webhook'),
+const webhook = strictObject({
+  type: v.literal('webhook'),
   ...remote(AM_DEFAULTS),
   /** receives POSTs of Alertmanager's webhook payload (version 4) */
   url: httpUrl,
-  headers: headers.optional(),
+  headers: v.optional(headers),
   /** HMAC-SHA256 key: the body's signature goes in `X-Echo-Perf-Signature: sha256=<hex>` */
-  secret: z.string().min(8).max(1024).optional(),
+  secret: v.optional(v.pipe(v.string(), v.minLength(8), v.maxLength(1024))),
   /** alerts per notification at most; 0 = all (Alertmanager's max_alerts; the rest counted in truncatedAlerts) */
-  max_alerts: z.number().int().min(0).max(100_000).default(0),
+  max_alerts: v.optional(v.pipe(int, v.minValue(0), v.maxValue(100_000)), 0),
 });
 
-const slack = z.strictObject({
-  type: z.literal('slack'),
+const slack = strictObject({
+  type: v.literal('slack'),
   ...remote(AM_DEFAULTS),
   /** a Slack incoming-webhook URL */
   url: httpUrl,
   /** overrides the webhook's channel */
-  channel: z.string().min(1).max(256).optional(),
-  username: z.string().min(1).max(256).optional(),
+  channel: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
+  username: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
 });
 
-const email = z.strictObject({
-  type: z.literal('email'),
+const emailNotifier = strictObject({
+  type: v.literal('email'),
   ...remote({ ...AM_DEFAULTS, min_severity: 'critical' }),
   /** recipients */
-  to: z.array(emailAddress).min(1).max(100),
+  to: v.pipe(v.array(emailAddress), v.minLength(1), v.maxLength(100)),
   from: emailAddress,
-  smtp: z.strictObject({
-    host: z.string().min(1).max(255),
-    port: z.number().int().min(1).max(65535).default(587),
+  smtp: strictObject({
+    host: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+    port: v.optional(v.pipe(int, v.minValue(1), v.maxValue(65535)), 587),
     /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it */
-    secure: z.boolean().default(false),
+    secure: v.optional(v.boolean(), false),
     /** refuse to send unless the connection is encrypted (STARTTLS required) */
-    require_tls: z.boolean().default(false),
-    username: z.string().min(1).max(1024).optional(),
-    password: z.string().min(1).max(1024).optional(),
+    require_tls: v.optional(v.boolean(), false),
+    username: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
+    password: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
   }),
 });
 
-const alertmanager = z.strictObject({
-  type: z.literal('alertmanager'),
+const alertmanager = strictObject({
+  type: v.literal('alertmanager'),
   // Prometheus's sending (cmd/prometheus/main.go, rules/alerting.go): changes at once, every alert
   // re-sent every resend-delay (1 min) while firing, so Alertmanager never sees a live alert expire.
   ...remote({ group_wait: 0, group_interval: 0, repeat_interval: 60, min_severity: 'info', group_by: [] }),
   /** the Alertmanager's base URL; alerts go to <url>/api/v2/alerts */
   url: httpUrl,
-  headers: headers.optional(),
+  headers: v.optional(headers),
   /**
    * labels added to every alert sent, an alert's own label winning, as Prometheus adds its
    * global.external_labels (notifier/notifier.go): set `instance` to tell nodes of a fleet apart;
    * leave it out, or the same, on agents of an HA pair so Alertmanager deduplicates their alerts
    */
-  external_labels: z
-    .record(labelName, z.string().min(1).max(1024))
-    .refine((m) => Object.keys(m).length <= 32, { error: 'at most 32 labels' })
-    .optional(),
+  external_labels: v.optional(v.pipe(record(labelName, v.pipe(v.string(), v.minLength(1), v.maxLength(1024))), v.maxEntries(32, 'at most 32 labels'))),
 });
 
-const command = z.strictObject({
-  type: z.literal('command'),
+const command = strictObject({
+  type: v.literal('command'),
   ...remote(AM_DEFAULTS),
   /** the executable and its arguments, run without a shell; the notification comes as JSON on stdin */
-  argv: z.array(z.string().min(1).max(4096).regex(/^[^\0]*$/, 'an argument without NUL')).min(1).max(64),
+  argv: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(4096), v.regex(/^[^\0]*$/, 'an argument without NUL'))), v.minLength(1), v.maxLength(64)),
   /** environment variables added to the command's (PATH and HOME are passed on) */
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').max(256), z.string().max(8192).regex(/^[^\0]*$/, 'a value without NUL')).optional(),
+  env: v.optional(
+    record(
+      v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), v.maxLength(256)),
+      v.pipe(v.string(), v.maxLength(8192), v.regex(/^[^\0]*$/, 'a value without NUL')),
+    ),
+  ),
 });
 
 /** Local outputs: each alert event as it happens, no grouping, no outbox. */
 function local() {
   return {
-    name: notifierName.optional(),
-    enabled: z.boolean().default(true),
-    min_severity: severity.default('info'),
-    match: z.record(labelName, z.string().max(1024)).optional(),
-    match_re: z.record(labelName, labelRegex).optional(),
+    name: v.optional(notifierName),
+    enabled: v.optional(v.boolean(), true),
+    min_severity: v.optional(severity, 'info'),
+    match: v.optional(record(labelName, v.pipe(v.string(), v.maxLength(1024)))),
+    match_re: v.optional(record(labelName, labelRegex)),
   };
 }
-const consoleOut = z.strictObject({ type: z.literal('console'), ...local() });
+const consoleOut = strictObject({ type: v.literal('console'), ...local() });
 /** The echo.dash alert files and ECHO_DASH_ALERT log lines (where: the `echo_dash` section). */
-const echoDash = z.strictObject({ type: z.literal('echo_dash'), ...local() });
+const echoDash = strictObject({ type: v.literal('echo_dash'), ...local() });
 
-export const notifierSchema = z.discriminatedUnion('type', [webhook, slack, email, alertmanager, command, consoleOut, echoDash], {
-  error: (iss) => (iss.code === 'invalid_union' ? 'a type of webhook, slack, email, alertmanager, command, console or echo_dash' : undefined),
-});
+export const notifierSchema = variant(
+  'type',
+  [webhook, slack, emailNotifier, alertmanager, command, consoleOut, echoDash],
+  'a type of webhook, slack, email, alertmanager, command, console or echo_dash',
+);
 
-export const notifiersSchema = z
-  .array(notifierSchema)
-  .max(64)
-  .superRefine((list, ctx) => {
+export const notifiersSchema = v.pipe(
+  v.array(notifierSchema),
+  v.maxLength(64),
+  refine((list, report) => {
     const seen = new Set<string>();
     list.forEach((n, i) => {
       const name = n.name ?? n.type;
-      if (seen.has(name)) {
-        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `a name no other notifier has (${JSON.stringify(name)} is taken; name the second ${n.type} notifier)`, input: n.name });
-      }
+      if (seen.has(name)) report(`a name no other notifier has (${JSON.stringify(name)} is taken; name the second ${n.type} notifier)`, [i, 'name']);
       seen.add(name);
       if ('retry' in n && n.retry.initial_backoff > n.retry.max_backoff) {
-        ctx.addIssue({ code: 'custom', path: [i, 'retry', 'initial_backoff'], message: `seconds <= retry.max_backoff (${n.retry.max_backoff})`, input: n.retry.initial_backoff });
+        report(`seconds <= retry.max_backoff (${n.retry.max_backoff})`, [i, 'retry', 'initial_backoff']);
       }
     });
-  });
+  }),
+);
 
-export type NotifierConfig = z.output<typeof notifierSchema>;
+export type NotifierConfig = v.InferOutput<typeof notifierSchema>;
 export type RemoteNotifierConfig = Exclude<NotifierConfig, { type: 'console' | 'echo_dash' }>;
 export type LocalNotifierConfig = Extract<NotifierConfig, { type: 'console' | 'echo_dash' }>;
 export type NotifierType = NotifierConfig['type'];

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parse } from 'valibot';
 import { ruleSchema } from '../config/rules/index.js';
 import { promTargets } from './promSelector.js';
 import { promSeconds, renderPrometheusRules, templateLiteral, type ExportableRule } from './prometheusRules.js';
 import { yamlString } from './rulesYaml.js';
 
 type SeriesRule = ExportableRule['spec'];
-const rule = (r: unknown): SeriesRule => ruleSchema.parse(r) as SeriesRule;
+const rule = (r: unknown): SeriesRule => parse(ruleSchema, r) as SeriesRule;
 
 test('selectors use the exposed family, its quantile and the labels /metrics keeps', () => {
   const sel = (r: unknown): string[] => {

@@ -182,8 +182,8 @@ type BuildCompiler = (...args: unknown[]) => unknown;
  * Left to itself, fastify builds them when the instance is made: ajv three times over (its
  * validator, ajv-formats and fast-json-stringify each resolve their own copy) and
  * fast-json-stringify, ~290 modules: 8 MiB of RSS for a bare instance, 3 MiB of the agent's
- * (BENCHMARKS.md, "where the RSS goes"). No route of ours declares a schema (bodies are read by our own readers and
- * zod); an embedding program's routes that do get the same compilers as before, from
+ * (BENCHMARKS.md, "where the RSS goes"). No route of ours declares a schema (bodies are read by our own readers, the
+ * config by valibot); an embedding program's routes that do get the same compilers as before, from
  * fastify's own dependencies (fastify/lib/schema-controller.js falls back to exactly these).
  */
 const lazySchemaCompilers: CompilersFactory = (() => {

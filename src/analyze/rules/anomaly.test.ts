@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parse } from 'valibot';
 import { anomalyRuleSchema } from '../../config/rules/anomaly.js';
 import { createAnomalyEvaluator, createAnomalyEvaluatorWith } from './anomaly.js';
 import type { Subject } from './evaluator.js';
 
 const subject: Subject = { metric: 'ttft_ms_p95', labels: { engine: 'vllm' }, display: 'ttft_ms_p95{engine="vllm"}', unit: 'ms' };
-const spec = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'ttft_ms_p95', severity: 'warning' });
+const spec = parse(anomalyRuleSchema, { kind: 'anomaly', metric: 'ttft_ms_p95', severity: 'warning' });
 
 /** A latency around 200 ms with a deterministic jitter (a small LCG, so runs are repeatable). */
 function jitter(seed: number): () => number {
@@ -55,7 +56,7 @@ describe('anomaly rule', () => {
   });
 
   it('defaults to info, even with one anomalous sample in five enough', () => {
-    const info = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'x', rate: 0.2, window: 5, score: 0.3 });
+    const info = parse(anomalyRuleSchema, { kind: 'anomaly', metric: 'x', rate: 0.2, window: 5, score: 0.3 });
     const ev = createAnomalyEvaluator(info, subject);
     const vals = series(1200, (i, r) => (i < 1000 ? 10 + r : 100 + 50 * r * (i % 2 ? 1 : -1)));
     const levels = vals.map((v, i) => ev.update(i, v));
@@ -65,14 +66,14 @@ describe('anomaly rule', () => {
 
   it("a score exactly at the rule's score counts: score 1 fires on the samples the detector is certain of", () => {
     // A jump of 500x: the detector's likelihood rounds to exactly 1 at the step (checked: max score 1).
-    const certain = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'x', score: 1, window: 1, rate: 1, severity: 'critical' });
+    const certain = parse(anomalyRuleSchema, { kind: 'anomaly', metric: 'x', score: 1, window: 1, rate: 1, severity: 'critical' });
     const ev = createAnomalyEvaluator(certain, subject);
     const levels = series(1600, (i, r) => (i < 1500 ? 200 : 100_000) + 20 * r).map((v, i) => ev.update(i * 1000, v));
     assert.equal(levels.indexOf(3), 1500, 'fires at the step, where the score is 1');
   });
 
   it('says the share of the window as its value and its score, count, window and threshold as detail', () => {
-    const small = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'x', score: 0.5, window: 4, rate: 0.25, severity: 'warning' });
+    const small = parse(anomalyRuleSchema, { kind: 'anomaly', metric: 'x', score: 0.5, window: 4, rate: 0.25, severity: 'warning' });
     const ev = createAnomalyEvaluator(small, { metric: 'x', labels: {}, display: 'x', unit: '' });
     const vals = series(1510, (i, r) => (i < 1500 ? 200 : 100_000) + 20 * r);
     let i = 0;
@@ -88,7 +89,7 @@ describe('anomaly rule', () => {
   });
 
   it('writes a unit that brings its own space after the number as it is', () => {
-    const tokens = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'tps', score: 0.5, window: 4, rate: 0.25 });
+    const tokens = parse(anomalyRuleSchema, { kind: 'anomaly', metric: 'tps', score: 0.5, window: 4, rate: 0.25 });
     const ev = createAnomalyEvaluator(tokens, { metric: 'tps', labels: {}, display: 'tps', unit: ' tokens/s' });
     assert.match(ev.explain().message, /^tps back to normal \(0 of 4\)$/, 'before any sample');
     ev.update(0, 512);
@@ -101,7 +102,7 @@ describe('anomaly rule', () => {
   });
 
   it('other detector settings: a short warm-up scores (and fires) where the default one is still learning', () => {
-    const quick = anomalyRuleSchema.parse({ kind: 'anomaly', metric: 'x', score: 0.5, window: 1, rate: 1 });
+    const quick = parse(anomalyRuleSchema, { kind: 'anomaly', metric: 'x', score: 0.5, window: 1, rate: 1 });
     const vals = series(200, (i, r) => (i < 150 ? 200 : 100_000) + 20 * r);
     const levels = (ev: ReturnType<typeof createAnomalyEvaluator>) => vals.map((v, i) => ev.update(i * 1000, v));
     assert.ok(levels(createAnomalyEvaluatorWith({ warmup: 20 })(quick, subject)).slice(150).some((l) => l > 0), 'warm-up 20: the step at 150 fires');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parse } from 'valibot';
 import { gauss, rng } from '../../../test/helpers/noise.js';
 import { baselineRuleSchema } from '../../config/rules/baseline.js';
 import { forecastRuleSchema } from '../../config/rules/forecast.js';
@@ -12,7 +13,7 @@ const ttft: Subject = { metric: 'ttft_ms_p95', labels: { engine: 'vllm' }, displ
 
 
 function spec(extra: Record<string, unknown> = {}) {
-  return baselineRuleSchema.parse({ kind: 'baseline', metric: 'ttft_ms_p95', ...extra });
+  return parse(baselineRuleSchema, { kind: 'baseline', metric: 'ttft_ms_p95', ...extra });
 }
 
 /** A TTFT p95 around 780 ms with 4 % noise and, now and then, a lone spike (a long prompt). */
@@ -216,7 +217,7 @@ describe('baseline evaluator', () => {
   });
 
   it('describeBaseline says nothing about other evaluators', () => {
-    const f = createForecastEvaluator(forecastRuleSchema.parse({ kind: 'forecast', metric: 'disk_usage', above: 90, horizon: 3600 }), ttft);
+    const f = createForecastEvaluator(parse(forecastRuleSchema, { kind: 'forecast', metric: 'disk_usage', above: 90, horizon: 3600 }), ttft);
     assert.equal(describeBaseline(f), undefined);
   });
 });

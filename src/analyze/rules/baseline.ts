@@ -253,7 +253,7 @@ function parseSaved(x: unknown, seedSize: number): Saved | undefined {
 /**
  * One evaluator per (baseline rule, series).
  * @example
- * const ev = createBaselineEvaluator(baselineRuleSchema.parse({ kind: 'baseline', metric: 'ttft_ms_p95' }), subject);
+ * const ev = createBaselineEvaluator(v.parse(baselineRuleSchema, { kind: 'baseline', metric: 'ttft_ms_p95' }), subject);
  * ev.update(Date.now(), 780);
  */
 export const createBaselineEvaluator: EvaluatorFactory<BaselineRuleConfig> = (spec, subject) => new BaselineEvaluator(spec, subject);

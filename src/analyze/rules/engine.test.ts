@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parse } from 'valibot';
 import { rulesSchema, type RuleConfig } from '../../config/rules/index.js';
 import { SeriesStore } from '../../store/series.js';
 import type { EvaluatorFactory, Level } from './evaluator.js';
@@ -7,7 +8,7 @@ import { RuleEngine } from './engine.js';
 import { createThresholdEvaluator } from './threshold.js';
 import { resolveRules } from './resolve.js';
 
-const rules = (r: unknown[]) => resolveRules([], rulesSchema.parse(r));
+const rules = (r: unknown[]) => resolveRules([], parse(rulesSchema, r));
 const cpu = { kind: 'threshold', metric: 'cpu_usage', above: 85 };
 
 test('matchers: equality, "" for an absent label, anchored regexes', () => {

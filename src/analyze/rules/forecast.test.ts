@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parse } from 'valibot';
 import { gauss, rng } from '../../../test/helpers/noise.js';
 import { forecastRuleSchema } from '../../config/rules/forecast.js';
 import type { Subject } from './evaluator.js';
@@ -13,7 +14,7 @@ const METHODS = ['linear', 'holt'] as const;
 
 
 function spec(extra: Record<string, unknown>) {
-  return forecastRuleSchema.parse({ kind: 'forecast', metric: 'disk_usage', ...extra });
+  return parse(forecastRuleSchema, { kind: 'forecast', metric: 'disk_usage', ...extra });
 }
 
 describe('forecast evaluator', () => {
@@ -55,7 +56,7 @@ describe('forecast evaluator', () => {
     });
 
     it(`${method}: KV cache ramping towards saturation says so in minutes, and stops when it levels off`, () => {
-      const ev = createForecastEvaluator(forecastRuleSchema.parse({ kind: 'forecast', metric: 'kv_cache_usage', above: 95, horizon: 600, window: 600, method }), kv);
+      const ev = createForecastEvaluator(parse(forecastRuleSchema, { kind: 'forecast', metric: 'kv_cache_usage', above: 95, horizon: 600, window: 600, method }), kv);
       const r = rng(9);
       let t = T0;
       let v = 40;
@@ -75,7 +76,7 @@ describe('forecast evaluator', () => {
   }
 
   it('says "saturates" and the minutes left for a usage level of 95 % or more', () => {
-    const ev = createForecastEvaluator(forecastRuleSchema.parse({ kind: 'forecast', metric: 'kv_cache_usage', above: 95, horizon: 600, window: 600, method: 'linear' }), kv);
+    const ev = createForecastEvaluator(parse(forecastRuleSchema, { kind: 'forecast', metric: 'kv_cache_usage', above: 95, horizon: 600, window: 600, method: 'linear' }), kv);
     let t = T0;
     // 3 %/min, 5 s scrapes, ten minutes: 53 % → 83 %
     for (let i = 0; i <= 120; i++) ev.update((t = T0 + i * 5000), 53 + (3 * i) / 12);
@@ -95,7 +96,7 @@ describe('forecast evaluator', () => {
 
   it('falling to a `below` level: free memory running out', () => {
     const mem: Subject = { metric: 'memory_available_gb', labels: {}, display: 'memory_available_gb', unit: ' GB' };
-    const ev = createForecastEvaluator(forecastRuleSchema.parse({ kind: 'forecast', metric: 'memory_available_gb', below: 2, horizon: 1800, window: 900, method: 'holt' }), mem);
+    const ev = createForecastEvaluator(parse(forecastRuleSchema, { kind: 'forecast', metric: 'memory_available_gb', below: 2, horizon: 1800, window: 900, method: 'holt' }), mem);
     let level = 0;
     for (let i = 0; i <= 180; i++) level = ev.update(T0 + i * 10_000, 20 - i * 0.05);
     // 11 GB left, 18 GB an hour going: 2 GB in 30 min

@@ -305,7 +305,7 @@ class ForecastEvaluator implements SeriesEvaluator {
 /**
  * One evaluator per (forecast rule, series).
  * @example
- * const ev = createForecastEvaluator(forecastRuleSchema.parse({ kind: 'forecast', metric: 'disk_usage', above: 90, horizon: 21600 }), subject);
+ * const ev = createForecastEvaluator(v.parse(forecastRuleSchema, { kind: 'forecast', metric: 'disk_usage', above: 90, horizon: 21600 }), subject);
  * ev.update(Date.now(), 86);
  */
 export const createForecastEvaluator: EvaluatorFactory<ForecastRuleConfig> = (spec, subject) => new ForecastEvaluator(spec, subject);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { getDotPath, parse, safeParse } from 'valibot';
 import { thresholdRuleSchema } from '../../config/rules/threshold.js';
 import { createThresholdEvaluator, levelsOf } from './threshold.js';
 
 const subject = { metric: 'cpu_usage', labels: {}, display: 'cpu_usage', unit: '%' };
-const make = (spec: Record<string, unknown>) => createThresholdEvaluator(thresholdRuleSchema.parse({ kind: 'threshold', metric: 'cpu_usage', ...spec }), subject);
+const make = (spec: Record<string, unknown>) => createThresholdEvaluator(parse(thresholdRuleSchema, { kind: 'threshold', metric: 'cpu_usage', ...spec }), subject);
 const run = (ev: ReturnType<typeof make>, values: number[]) => values.map((v, i) => ev.update(i * 1000, v));
 
 test('a value exactly at the level does not fire (the seed compares with >); just past it does', () => {
@@ -37,16 +38,16 @@ test('firing and recovery sentences; default clear is the lowest level; NaN chan
   assert.equal(ev.update(1000, NaN), 2);
   assert.equal(ev.update(2000, 62), 0);
   assert.equal(ev.explain().message, 'cpu_usage back to 62 % (≤ 85 %)');
-  const low = createThresholdEvaluator(thresholdRuleSchema.parse({ kind: 'threshold', metric: 'token_throughput', below: { warning: 100, critical: 50 } }), { metric: 'token_throughput', labels: {}, display: 'token_throughput', unit: ' tokens/s' });
+  const low = createThresholdEvaluator(parse(thresholdRuleSchema, { kind: 'threshold', metric: 'token_throughput', below: { warning: 100, critical: 50 } }), { metric: 'token_throughput', labels: {}, display: 'token_throughput', unit: ' tokens/s' });
   assert.deepEqual([low.update(0, 40), low.update(1, 80), low.update(2, 100), low.update(3, 120)], [3, 2, 0, 0], "at the clear level (default: the warning level) it clears");
   assert.equal(low.explain().message, 'token_throughput back to 120 tokens/s (≥ 100 tokens/s)');
 });
 
 test('config: a minimal `enabled: false` override needs no levels; an enabled rule needs exactly one side', () => {
-  assert.equal(thresholdRuleSchema.safeParse({ kind: 'threshold', metric: 'cpu_usage', name: 'threshold:cpu_usage', enabled: false }).success, true);
-  const bad = thresholdRuleSchema.safeParse({ kind: 'threshold', metric: 'cpu_usage' });
+  assert.equal(safeParse(thresholdRuleSchema, { kind: 'threshold', metric: 'cpu_usage', name: 'threshold:cpu_usage', enabled: false }).success, true);
+  const bad = safeParse(thresholdRuleSchema, { kind: 'threshold', metric: 'cpu_usage' });
   assert.equal(bad.success, false);
-  assert.match(JSON.stringify(bad.error?.issues), /exactly one of above or below/);
+  assert.match(JSON.stringify(bad.issues), /exactly one of above or below/);
 });
 
 test('increase: a counter compared by its rise over the window, resets counted as Prometheus increase() does', () => {
@@ -55,7 +56,7 @@ test('increase: a counter compared by its rise over the window, resets counted a
   const v = [5, 5, 5, 6, 6, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2];
   assert.deepEqual(run(ev, v), [0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0]);
   assert.equal(ev.explain().message, 'cpu_usage increase over 10 s back to 0 % (≤ 0 %)');
-  assert.match(JSON.stringify(thresholdRuleSchema.safeParse({ kind: 'threshold', metric: 'x', above: 0, increase: 0 }).error?.issues), /"path":\["increase"\]/);
+  assert.deepEqual(safeParse(thresholdRuleSchema, { kind: 'threshold', metric: 'x', above: 0, increase: 0 }).issues?.map((i) => getDotPath(i)), ['increase']);
 });
 
 test('the lowest level named holds while between clear and the line, info included; at exactly the level it is held, not crossed', () => {

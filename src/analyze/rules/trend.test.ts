@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parse } from 'valibot';
 import { trendRuleSchema } from '../../config/rules/trend.js';
 import { createTrendEvaluator } from './trend.js';
 
 const subject = { metric: 'token_throughput', labels: {}, display: 'token_throughput', unit: ' tokens/s' };
-const make = (spec: Record<string, unknown>) => createTrendEvaluator(trendRuleSchema.parse({ kind: 'trend', metric: 'token_throughput', better: 'higher', ...spec }), subject);
+const make = (spec: Record<string, unknown>) => createTrendEvaluator(parse(trendRuleSchema, { kind: 'trend', metric: 'token_throughput', better: 'higher', ...spec }), subject);
 
 test('a steady fall past the threshold fires once the window is full, relative to the fitted start', () => {
   const ev = make({ window: 10 });

@@ -4,6 +4,7 @@
 // writes them. Expected figures are worked out by hand in the comments.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parse } from 'valibot';
 import { deriveEngineMetrics } from '../engines/derive.js';
 import { add, AT, close, fixture, observe, STEP, twoScrapes } from '../engines/scrapes.test.js';
 import { deriveEnergy } from './energy.js';
@@ -40,7 +41,7 @@ describe('goodput', () => {
   });
 
   it("takes an SLO rule's targets for its engine", () => {
-    const rules = [sloRuleSchema.parse({ kind: 'slo', engine: 'other', ttft_ms: 100 }), sloRuleSchema.parse({ kind: 'slo', engine: 'vllm-a', ttft_ms: 500 })];
+    const rules = [parse(sloRuleSchema, { kind: 'slo', engine: 'other', ttft_ms: 100 }), parse(sloRuleSchema, { kind: 'slo', engine: 'vllm-a', ttft_ms: 500 })];
     assert.deepEqual(goodputTargets(rules, 'vllm-a'), { ttftMs: 500, tpotMs: undefined });
     close(deriveGoodput(store, [source], AT, STEP, (e) => goodputTargets(rules, e))[0]?.v, (10 / 15) * 0.8);
   });

@@ -4,6 +4,7 @@
 // out by hand in the comments.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parse } from 'valibot';
 import { parseExposition } from '../../core/exposition/index.js';
 import { sloRuleSchema } from '../../config/rules/slo.js';
 import { add, familyTypes, fixture, newStore, scrape, STEP, T0, type Edit } from '../engines/scrapes.test.js';
@@ -27,7 +28,7 @@ function ttft(good: number, bad: number): Edit {
 }
 
 function tracker(rule: Record<string, unknown>): SloTracker {
-  return new SloTracker([sloRuleSchema.parse({ kind: 'slo', ...rule })]);
+  return new SloTracker([parse(sloRuleSchema, { kind: 'slo', ...rule })]);
 }
 
 describe('SloTracker', () => {

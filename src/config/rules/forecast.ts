@@ -1,20 +1,24 @@
 /** @module config/rules/forecast  Time until a level is crossed ("disk full in 3 h"). */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { refine, strictObject } from '../schemaParts.js';
 import { commonRuleFields, finite, positiveSeconds } from './common.js';
 
-export const forecastRuleSchema = z
-  .strictObject({
-    kind: z.literal('forecast'),
+export const forecastRuleSchema = v.pipe(
+  strictObject({
+    kind: v.literal('forecast'),
     ...commonRuleFields,
     /** the level whose crossing is forecast, rising to it */
-    above: finite.optional(),
+    above: v.optional(finite),
     /** or falling to it */
-    below: finite.optional(),
+    below: v.optional(finite),
     /** fires when the crossing is forecast within this many seconds */
     horizon: positiveSeconds,
     /** seconds of history the forecast is fitted to */
-    window: positiveSeconds.default(1800),
-    method: z.enum(['linear', 'holt']).default('holt'),
-  })
-  .refine((r) => (r.above === undefined) !== (r.below === undefined), { message: 'exactly one of above or below', path: ['above'] });
-export type ForecastRuleConfig = z.infer<typeof forecastRuleSchema>;
+    window: v.optional(positiveSeconds, 1800),
+    method: v.optional(v.picklist(['linear', 'holt']), 'holt'),
+  }),
+  refine((r, report) => {
+    if ((r.above === undefined) === (r.below === undefined)) report('exactly one of above or below', ['above']);
+  }),
+);
+export type ForecastRuleConfig = v.InferOutput<typeof forecastRuleSchema>;

@@ -1,5 +1,6 @@
 /** @module config/rules  Config `rules: [...]`: one schema per kind, picked by `kind`. */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { variant } from '../schemaParts.js';
 import { anomalyRuleSchema } from './anomaly.js';
 import { baselineRuleSchema } from './baseline.js';
 import { forecastRuleSchema } from './forecast.js';
@@ -7,9 +8,13 @@ import { sloRuleSchema } from './slo.js';
 import { thresholdRuleSchema } from './threshold.js';
 import { trendRuleSchema } from './trend.js';
 
-export const ruleSchema = z.discriminatedUnion('kind', [thresholdRuleSchema, trendRuleSchema, baselineRuleSchema, anomalyRuleSchema, forecastRuleSchema, sloRuleSchema]);
-export type RuleConfig = z.infer<typeof ruleSchema>;
-export const rulesSchema = z.array(ruleSchema).max(1000);
+export const ruleSchema = variant(
+  'kind',
+  [thresholdRuleSchema, trendRuleSchema, baselineRuleSchema, anomalyRuleSchema, forecastRuleSchema, sloRuleSchema],
+  "Invalid discriminator value. Expected 'threshold' | 'trend' | 'baseline' | 'anomaly' | 'forecast' | 'slo'",
+);
+export type RuleConfig = v.InferOutput<typeof ruleSchema>;
+export const rulesSchema = v.pipe(v.array(ruleSchema), v.maxLength(1000));
 
 export type { AnomalyRuleConfig } from './anomaly.js';
 export type { BaselineRuleConfig } from './baseline.js';

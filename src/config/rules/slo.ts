@@ -4,16 +4,17 @@
  * alerted on multi-window, multi-burn-rate error-budget burn (Google SRE
  * workbook, "Alerting on SLOs", table 5-8).
  */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { refine, strictObject } from '../schemaParts.js';
 import { finite, positiveSeconds, ruleName, severity } from './common.js';
 
-const burnRate = z.strictObject({
+const burnRate = strictObject({
   /** seconds of the long window */
   long: positiveSeconds,
   /** seconds of the short window (the workbook: 1/12 of the long one) */
   short: positiveSeconds,
   /** burn rate both windows must exceed */
-  factor: finite.gt(0),
+  factor: v.pipe(finite, v.gtValue(0)),
   severity,
 });
 
@@ -24,29 +25,31 @@ export const DEFAULT_BURN_RATES = [
   { long: 259200, short: 21600, factor: 1, severity: 'warning' },
 ] as const;
 
-export const sloRuleSchema = z
-  .strictObject({
-    kind: z.literal('slo'),
-    name: ruleName.optional(),
+export const sloRuleSchema = v.pipe(
+  strictObject({
+    kind: v.literal('slo'),
+    name: v.optional(ruleName),
     /** the configured engine's name; default every engine */
-    engine: z.string().min(1).max(128).optional(),
+    engine: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
     /** share of requests that must be good (0.99 = 99 %) */
-    objective: finite.gt(0).lt(1).default(0.99),
+    objective: v.optional(v.pipe(finite, v.gtValue(0), v.ltValue(1)), 0.99),
     /** a good request's time to first token is at most this many ms */
-    ttft_ms: finite.gt(0).optional(),
+    ttft_ms: v.optional(v.pipe(finite, v.gtValue(0))),
     /** and its time per output token at most this many ms */
-    tpot_ms: finite.gt(0).optional(),
+    tpot_ms: v.optional(v.pipe(finite, v.gtValue(0))),
     /** and its end-to-end latency at most this many ms */
-    latency_ms: finite.gt(0).optional(),
+    latency_ms: v.optional(v.pipe(finite, v.gtValue(0))),
     /** and it did not fail */
-    errors: z.boolean().optional(),
+    errors: v.optional(v.boolean()),
     /** seconds of the SLO period the error budget is counted over */
-    period: positiveSeconds.default(30 * 86400),
-    burn_rates: z.array(burnRate).min(1).max(8).default([...DEFAULT_BURN_RATES]),
-    enabled: z.boolean().default(true),
-  })
-  .refine((r) => r.ttft_ms !== undefined || r.tpot_ms !== undefined || r.latency_ms !== undefined || r.errors === true, {
-    message: 'at least one of ttft_ms, tpot_ms, latency_ms, errors: true',
-    path: ['objective'],
-  });
-export type SloRuleConfig = z.infer<typeof sloRuleSchema>;
+    period: v.optional(positiveSeconds, 30 * 86400),
+    burn_rates: v.optional(v.pipe(v.array(burnRate), v.minLength(1), v.maxLength(8)), [...DEFAULT_BURN_RATES]),
+    enabled: v.optional(v.boolean(), true),
+  }),
+  refine((r, report) => {
+    if (r.ttft_ms === undefined && r.tpot_ms === undefined && r.latency_ms === undefined && r.errors !== true) {
+      report('at least one of ttft_ms, tpot_ms, latency_ms, errors: true', ['objective']);
+    }
+  }),
+);
+export type SloRuleConfig = v.InferOutput<typeof sloRuleSchema>;

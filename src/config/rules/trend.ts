@@ -1,23 +1,27 @@
 /** @module config/rules/trend  A least-squares fit degrading over a window (the seed's degradation detection). */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { int, refine, strictObject } from '../schemaParts.js';
 import { better, commonRuleFields, finite, positiveSeconds } from './common.js';
 
-export const trendRuleSchema = z
-  .strictObject({
-    kind: z.literal('trend'),
+export const trendRuleSchema = v.pipe(
+  strictObject({
+    kind: v.literal('trend'),
     ...commonRuleFields,
     /** which direction is good: a trend the other way is a degradation (needed unless enabled is false) */
-    better: better.optional(),
+    better: v.optional(better),
     /** samples in the fit (the seed's degradation window_size) */
-    window: z.number().int().min(3).max(100_000).optional(),
+    window: v.optional(v.pipe(int, v.minValue(3), v.maxValue(100_000))),
     /** or: seconds of samples in the fit */
-    window_seconds: positiveSeconds.optional(),
+    window_seconds: v.optional(positiveSeconds),
     /** fitted change across the window relative to the fitted start that counts (the seed's 0.15) */
-    threshold: finite.gt(0).default(0.15),
+    threshold: v.optional(v.pipe(finite, v.gtValue(0)), 0.15),
     /** share of the variance the line must explain (R²) before its change counts */
-    min_r2: finite.min(0).max(1).default(0.5),
-  })
-  .refine((r) => !(r.window !== undefined && r.window_seconds !== undefined), { message: 'window or window_seconds, not both', path: ['window'] })
-  // `{ name, kind, metric, enabled: false }` alone turns off the rule of that name (a default one).
-  .refine((r) => r.better !== undefined || !r.enabled, { message: 'higher or lower (which direction is good)', path: ['better'] });
-export type TrendRuleConfig = z.infer<typeof trendRuleSchema>;
+    min_r2: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1)), 0.5),
+  }),
+  refine((r, report) => {
+    if (r.window !== undefined && r.window_seconds !== undefined) report('window or window_seconds, not both', ['window']);
+    // `{ name, kind, metric, enabled: false }` alone turns off the rule of that name (a default one).
+    if (r.better === undefined && r.enabled) report('higher or lower (which direction is good)', ['better']);
+  }),
+);
+export type TrendRuleConfig = v.InferOutput<typeof trendRuleSchema>;

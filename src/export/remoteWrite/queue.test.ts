@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { test } from 'node:test';
+import { parse } from 'valibot';
 import { MemoryLogger } from '../../core/logger.js';
 import { remoteWriteTarget } from '../../config/remoteWrite.js';
 import { decodeWriteRequestBody, type WireSeries } from './encode.js';
@@ -27,7 +28,7 @@ async function receiver(statuses: number[]): Promise<{ url: string; accepted: Wi
 }
 
 const config = (url: string, extra: object = {}) =>
-  remoteWriteTarget.parse({ url, queue: { batch_send_deadline: 0.05, min_backoff: 0.01, max_backoff: 0.05, capacity: 1000, max_samples_per_send: 500 }, ...extra });
+  parse(remoteWriteTarget, { url, queue: { batch_send_deadline: 0.05, min_backoff: 0.01, max_backoff: 0.05, capacity: 1000, max_samples_per_send: 500 }, ...extra });
 
 test('samples go out renamed as /metrics shows them, with the protocol headers and external labels; 5xx and 429 retried', async (t) => {
   const r = await receiver([503, 429]);

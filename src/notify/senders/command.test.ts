@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { parse } from 'valibot';
 import { alertOf, notificationOf } from '../../../test/helpers/notification.js';
 import { isAlive, until } from '../../../test/helpers/processes.js';
 import { tempDir } from '../../../test/helpers/tempTree.js';
@@ -11,7 +12,7 @@ import { DeliveryError } from '../notifier.js';
 import { createCommandNotifier, KILL_GRACE_MS, type CommandConfig } from './command.js';
 
 function config(argv: string[], env?: Record<string, string>): CommandConfig {
-  return notifierSchema.parse({ type: 'command', argv, ...(env ? { env } : {}) }) as CommandConfig;
+  return parse(notifierSchema, { type: 'command', argv, ...(env ? { env } : {}) }) as CommandConfig;
 }
 /** A real executable script in a temp dir. */
 function script(t: TestContext, body: string): { path: string; dir: string } {

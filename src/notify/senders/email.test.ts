@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
+import { parse } from 'valibot';
 import { notifierSchema } from '../../config/notifiers.js';
 import { MemoryLogger } from '../../core/logger.js';
 import { freePort } from '../../../test/helpers/prometheus.js';
@@ -11,7 +12,7 @@ import { createEmailNotifier, type EmailNotifierConfig } from './email.js';
 const PASSWORD = 's3cr3t-Pa55word';
 
 function emailConfig(port: number, over: Record<string, unknown> = {}, smtp: Record<string, unknown> = {}): EmailNotifierConfig {
-  const cfg = notifierSchema.parse({ type: 'email', to: ['oncall@example.org', 'lead@example.org'], from: 'echo-perf@example.org', smtp: { host: '127.0.0.1', port, ...smtp }, ...over });
+  const cfg = parse(notifierSchema, { type: 'email', to: ['oncall@example.org', 'lead@example.org'], from: 'echo-perf@example.org', smtp: { host: '127.0.0.1', port, ...smtp }, ...over });
   assert.equal(cfg.type, 'email');
   return cfg;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parse } from 'valibot';
 import { alertOf, notificationOf, T0 } from '../../../test/helpers/notification.js';
 import { startReceiver } from '../../../test/helpers/receiver.js';
 import { notifierSchema } from '../../config/notifiers.js';
@@ -8,7 +9,7 @@ import { DeliveryError } from '../notifier.js';
 import { createSlackNotifier, SLACK_COLOURS, SLACK_FIELD_LIMIT, slackMessage, slackTarget, type SlackConfig } from './slack.js';
 
 function config(over: Record<string, unknown>): SlackConfig {
-  return notifierSchema.parse({ type: 'slack', ...over }) as SlackConfig;
+  return parse(notifierSchema, { type: 'slack', ...over }) as SlackConfig;
 }
 const signal = () => AbortSignal.timeout(5000);
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { test } from 'node:test';
+import { parse } from 'valibot';
 import { alertOf, notificationOf, T0 } from '../../../test/helpers/notification.js';
 import { startReceiver } from '../../../test/helpers/receiver.js';
 import { notifierSchema } from '../../config/notifiers.js';
@@ -11,7 +12,7 @@ import { ZERO_TIME, type WebhookPayload } from '../notification.js';
 import { createWebhookNotifier, type WebhookConfig } from './webhook.js';
 
 function config(over: Record<string, unknown>): WebhookConfig {
-  return notifierSchema.parse({ type: 'webhook', ...over }) as WebhookConfig;
+  return parse(notifierSchema, { type: 'webhook', ...over }) as WebhookConfig;
 }
 const signal = () => AbortSignal.timeout(5000);
 
